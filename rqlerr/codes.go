@@ -1,0 +1,74 @@
+package rqlerr
+
+// The error codes. Add a code here and to Codes, never renumber or reuse one.
+// Prefixes: P parsing, B binding and planning (names, types, semantics),
+// S statements against the catalog, F formats and serialization, E
+// execution (records, functions), K Kafka, T state.
+const (
+	BUG Code = "RQL-BUG"
+
+	ParseSyntax      Code = "RQL-P0001"
+	ParseUnsupported Code = "RQL-P0002"
+	ParseLiteral     Code = "RQL-P0003"
+	ParseType        Code = "RQL-P0004"
+	ParseProperty    Code = "RQL-P0005"
+
+	BindUnknownColumn   Code = "RQL-B0001"
+	BindUnknownSource   Code = "RQL-B0002"
+	BindAmbiguous       Code = "RQL-B0003"
+	BindType            Code = "RQL-B0004"
+	BindUnknownFunction Code = "RQL-B0005"
+	BindFunctionArgs    Code = "RQL-B0006"
+	BindInvalid         Code = "RQL-B0007"
+	BindUnsupported     Code = "RQL-B0008"
+
+	StmtSourceExists   Code = "RQL-S0001"
+	StmtSourceMissing  Code = "RQL-S0002"
+	StmtInvalidProps   Code = "RQL-S0003"
+	StmtIncompatible   Code = "RQL-S0004"
+	StmtQueryMissing   Code = "RQL-S0005"
+	StmtReadOnly       Code = "RQL-S0006"
+
+	FormatUnsupported Code = "RQL-F0001"
+	FormatDeserialize Code = "RQL-F0002"
+	FormatSerialize   Code = "RQL-F0003"
+
+	ExecEval     Code = "RQL-E0001"
+	ExecFunction Code = "RQL-E0002"
+)
+
+// CodeInfo documents one code.
+type CodeInfo struct {
+	Code        Code
+	Description string
+}
+
+// Codes lists every code with its description; docs/errors.md is generated
+// from it and a test checks that every constant above is listed.
+var Codes = []CodeInfo{
+	{BUG, "an internal invariant of rql was broken; please report it"},
+	{ParseSyntax, "the statement is not valid SQL in rql's dialect"},
+	{ParseUnsupported, "the statement uses a construct rql does not support"},
+	{ParseLiteral, "a literal is malformed or out of range"},
+	{ParseType, "a type name or type parameters are invalid"},
+	{ParseProperty, "a WITH property is malformed"},
+	{BindUnknownColumn, "a column name does not resolve to a column of the sources in scope"},
+	{BindUnknownSource, "a stream or table name does not exist"},
+	{BindAmbiguous, "a name matches more than one column"},
+	{BindType, "an expression's operand types do not fit its operator"},
+	{BindUnknownFunction, "no function of that name exists"},
+	{BindFunctionArgs, "no variant of the function accepts the argument types"},
+	{BindInvalid, "the query is not valid (e.g. a key column missing from the projection)"},
+	{BindUnsupported, "the query uses a feature rql does not support yet"},
+	{StmtSourceExists, "a stream or table of that name already exists"},
+	{StmtSourceMissing, "the statement names a stream or table that does not exist"},
+	{StmtInvalidProps, "the WITH properties of a statement are missing or invalid"},
+	{StmtIncompatible, "the statement is incompatible with an existing source (e.g. INSERT INTO a different schema)"},
+	{StmtQueryMissing, "the statement names a query that does not exist"},
+	{StmtReadOnly, "the statement would write to a read-only (SOURCE) stream or table"},
+	{FormatUnsupported, "the format does not support the schema (e.g. DELIMITED with an ARRAY column)"},
+	{FormatDeserialize, "a record's key or value could not be deserialized"},
+	{FormatSerialize, "a row could not be serialized"},
+	{ExecEval, "an expression could not be evaluated for a record"},
+	{ExecFunction, "a function failed for its arguments"},
+}

@@ -1,0 +1,102 @@
+package udf
+
+import (
+	"context"
+
+	"github.com/rql/rql/sqltypes"
+)
+
+// Kind says how a function is used in SQL.
+type Kind uint8
+
+const (
+	// Scalar functions map one row's argument values to one value.
+	Scalar Kind = iota
+	// Table functions (EXPLODE, ...) map one row's arguments to zero or more
+	// values, one output row each.
+	Table
+	// Aggregate functions fold many rows into one value (GROUP BY).
+	Aggregate
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Table:
+		return "TABLE"
+	case Aggregate:
+		return "AGGREGATE"
+	}
+	return "SCALAR"
+}
+
+// Lambda is the run-time value of a lambda argument (x => x + 1). Call
+// evaluates the lambda body with args bound to its parameters. A Lambda is
+// only valid during the Eval call that received it.
+type Lambda interface {
+	Call(args ...sqltypes.Value) (sqltypes.Value, error)
+}
+
+// EvalContext is what a function's Eval may read besides its arguments.
+type EvalContext struct {
+	// Ctx is cancelled when the query stops; functions that block (external
+	// calls) must honour it.
+	Ctx context.Context
+	// Props are the query's effective properties
+	// ("ksql.functions.substring.legacy.args" = "true", ...).
+	Props map[string]string
+}
+
+// Prop returns a property's value or "" when unset.
+func (ec *EvalContext) Prop(name string) string {
+	if ec == nil || ec.Props == nil {
+		return ""
+	}
+	return ec.Props[name]
+}
+
+// EvalFunc evaluates one call. args holds one value per argument, already
+// coerced to the variant's parameter types (for a variadic variant, the
+// trailing arguments each coerced to the element type). For a Table function
+// the result is a []sqltypes.Value holding one value per output row (nil or
+// empty: no rows). An error makes the expression's result NULL and is
+// reported to the processing log by the caller.
+type EvalFunc func(ec *EvalContext, args []sqltypes.Value) (sqltypes.Value, error)
+
+// Param is one declared parameter. Its Type may use generics (KindGeneric,
+// bound consistently across the parameters and the return type), KindAny
+// (anything), and KindLambda (a lambda argument whose parameter and result
+// types may use the same generics).
+type Param struct {
+	Name string
+	Type *sqltypes.Type
+}
+
+// Variant is one signature of a function.
+type Variant struct {
+	Params []Param
+	// Variadic: the last parameter may be repeated zero or more times (its
+	// Type is the type of each repeated argument).
+	Variadic bool
+	// Return is the result type; it may use the generics of Params. For a
+	// Table function it is the type of each produced value.
+	Return *sqltypes.Type
+	// ReturnFn, when set, computes the result type from the argument types
+	// after coercion (for results such as DECIMAL precision that generics
+	// cannot express); it takes precedence over Return.
+	ReturnFn func(args []*sqltypes.Type) (*sqltypes.Type, error)
+	// PassNulls: when false (the default), a call with any NULL argument
+	// returns NULL without calling Eval; when true, Eval sees NULLs.
+	PassNulls bool
+	// Description documents this variant for DESCRIBE FUNCTION.
+	Description string
+	Eval        EvalFunc
+}
+
+// FuncDef is a named function with one or more variants.
+type FuncDef struct {
+	Name        string // upper case
+	Kind        Kind
+	Category    string // "STRING", "MATHEMATICAL", "DATE / TIME", ... as ksqlDB's SHOW FUNCTIONS groups them
+	Description string
+	Variants    []*Variant
+}
