@@ -94,7 +94,11 @@ type Variant struct {
 
 // FuncDef is a named function with one or more variants.
 type FuncDef struct {
-	Name        string // upper case
+	Name string // upper case
+	// DisplayName is the name as ksqlDB declares the function, used in
+	// resolution error messages ("Function 'greatest' does not accept
+	// parameters ..."); empty means the lower-case Name.
+	DisplayName string
 	Kind        Kind
 	Category    string // "STRING", "MATHEMATICAL", "DATE / TIME", ... as ksqlDB's SHOW FUNCTIONS groups them
 	Description string

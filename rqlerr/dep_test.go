@@ -1,0 +1,9 @@
+package rqlerr
+
+import (
+	"testing"
+
+	"github.com/rql/rql/internal/deptest"
+)
+
+func TestDependencies(t *testing.T) { deptest.AllowOnly(t) }
