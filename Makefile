@@ -50,6 +50,7 @@ rewrite:
 ## docs: regenerate docs/errors.md from rqlerr.Codes.
 docs:
 	$(GO) run ./rqlerr/gen > docs/errors.md
+	$(GO) run ./udf/gen > docs/functions.md
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -627,3 +627,13 @@ func equalFold(a, b string) bool {
 	}
 	return true
 }
+
+// AlterSource is ALTER STREAM|TABLE name ADD [COLUMN] col type [, ADD ...].
+// (Added by the parser: ksqlDB's ALTER only adds value columns.)
+type AlterSource struct {
+	StmtBase
+	Kind    SourceKind
+	Name    string
+	NamePos Pos
+	Columns []TableElement
+}

@@ -90,6 +90,11 @@ type Variant struct {
 	// Description documents this variant for DESCRIBE FUNCTION.
 	Description string
 	Eval        EvalFunc
+	// EvalFor, when set, builds the EvalFunc for the argument types of one
+	// resolved call (for functions whose behaviour depends on the types,
+	// e.g. TO_JSON_STRING printing STRUCT field names): Resolve then
+	// returns a copy of the variant whose Eval is EvalFor(ArgTypes).
+	EvalFor func(argTypes []*sqltypes.Type) EvalFunc
 }
 
 // FuncDef is a named function with one or more variants.

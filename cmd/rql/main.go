@@ -1,0 +1,24 @@
+// Command rql is rql's command-line tool: an interactive SQL shell over the
+// in-process engine (the default), `rql test` for ksql-test-runner style
+// tests, `rql conformance` for ksqlDB's own test corpus, and `rql version`.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		if _, silent := err.(exitError); !silent {
+			fmt.Fprintln(os.Stderr, "rql:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// exitError makes rql exit with status 1 without printing anything more
+// (the command already reported the failure).
+type exitError struct{}
+
+func (exitError) Error() string { return "failed" }

@@ -1,0 +1,52 @@
+package conformance
+
+import (
+	"strings"
+
+	"github.com/rql/rql/rqlerr"
+)
+
+// FormatError prints err for people: its code and message, and when it
+// has a position in sql, the line of sql it points into with a caret under
+// the column:
+//
+//	RQL-B0001: line 1, column 8: Column 'X' cannot be resolved.
+//	SELECT X FROM S;
+//	       ^
+func FormatError(sql string, err error) string {
+	var b strings.Builder
+	if code := rqlerr.CodeOf(err); code != "" {
+		b.WriteString(string(code))
+		b.WriteString(": ")
+	}
+	b.WriteString(err.Error())
+	pos, ok := rqlerr.PosOf(err)
+	if !ok {
+		return b.String()
+	}
+	lines := strings.Split(sql, "\n")
+	if pos.Line < 1 || pos.Line > len(lines) {
+		return b.String()
+	}
+	line := strings.TrimRight(lines[pos.Line-1], "\r")
+	col := pos.Col
+	if col < 1 {
+		col = 1
+	}
+	if col > len(line)+1 {
+		col = len(line) + 1
+	}
+	b.WriteString("\n")
+	b.WriteString(line)
+	b.WriteString("\n")
+	// Keep tabs so the caret lines up under tab-indented text.
+	for _, r := range line[:col-1] {
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteString("^")
+	return b.String()
+}

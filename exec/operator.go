@@ -1,0 +1,159 @@
+package exec
+
+import (
+	"context"
+
+	"github.com/rql/rql/sqltypes"
+)
+
+// Row is one row flowing between operators: one value per column of the
+// producing plan node's schema, plus record metadata.
+type Row struct {
+	Vals []sqltypes.Value
+	// Rowtime, Partition and Offset are the pseudo columns ROWTIME,
+	// ROWPARTITION and ROWOFFSET of the input record.
+	Rowtime   int64
+	Partition int32
+	Offset    int64
+	// NullValue marks a record with a null value: a tombstone for tables,
+	// a null-valued event for streams. Only key columns are meaningful.
+	NullValue bool
+	// Window bounds for windowed sources (zero otherwise).
+	WindowStart, WindowEnd int64
+	// Headers of the input record.
+	Headers []Header
+}
+
+// Batch is a group of rows pushed together. Operators must not keep a
+// reference to a Batch or its rows after Process returns.
+type Batch struct {
+	Rows []Row
+}
+
+// Header is one Kafka record header.
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// Record is a Kafka record as operators read and write it.
+type Record struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Key       []byte
+	Value     []byte
+	Timestamp int64
+	Headers   []Header
+	// WindowStart/WindowEnd are set for windowed keys (HasWindow).
+	HasWindow              bool
+	WindowStart, WindowEnd int64
+}
+
+// Watermark is an event-time watermark in milliseconds.
+type Watermark int64
+
+// LogEntry is one processing-log entry.
+type LogEntry struct {
+	QueryID   string
+	Topic     string
+	Partition int32
+	Offset    int64
+	Reason    string
+}
+
+// Env is what operators may use at run time.
+type Env struct {
+	QueryID string
+	// Props are the query's effective properties.
+	Props map[string]string
+	// Log receives processing-log entries; nil discards them.
+	Log func(LogEntry)
+	// SourceTopic names the topic rows come from (for log entries).
+	SourceTopic string
+}
+
+func (e *Env) log(r *Row, reason string) {
+	if e == nil || e.Log == nil {
+		return
+	}
+	e.Log(LogEntry{QueryID: e.QueryID, Topic: e.SourceTopic, Partition: r.Partition, Offset: r.Offset, Reason: reason})
+}
+
+// Collector receives an operator's output.
+type Collector interface {
+	// Collect takes a batch; it must not keep b after returning.
+	Collect(ctx context.Context, b *Batch) error
+	// EmitWatermark forwards a watermark downstream.
+	EmitWatermark(ctx context.Context, wm Watermark) error
+}
+
+// Operator is a push-based physical operator (after Arroyo's operators):
+// the executor pushes batches into Process, which pushes results into out.
+type Operator interface {
+	// Init prepares the operator; ctx is kept for later calls.
+	Init(ctx context.Context, env *Env) error
+	// Process handles a batch from input number input. It must not keep b
+	// after returning.
+	Process(ctx context.Context, input int, b *Batch, out Collector) error
+	// OnWatermark handles a watermark and may emit rows.
+	OnWatermark(ctx context.Context, wm Watermark, out Collector) error
+	// Flush runs before a commit.
+	Flush(ctx context.Context) error
+	// Close releases resources; it may be called more than once, and
+	// without Init.
+	Close(ctx context.Context) error
+}
+
+// RecordSink receives the records a sink operator produces.
+type RecordSink interface {
+	Emit(ctx context.Context, r Record) error
+}
+
+// RecordSinkFunc adapts a function to RecordSink.
+type RecordSinkFunc func(ctx context.Context, r Record) error
+
+// Emit calls f.
+func (f RecordSinkFunc) Emit(ctx context.Context, r Record) error { return f(ctx, r) }
+
+// Chain connects an operator to the next one as its Collector.
+type Chain struct {
+	Op   Operator
+	Next Collector
+}
+
+// Collect pushes b into the operator.
+func (c *Chain) Collect(ctx context.Context, b *Batch) error { return c.Op.Process(ctx, 0, b, c.Next) }
+
+// EmitWatermark forwards a watermark through the operator.
+func (c *Chain) EmitWatermark(ctx context.Context, wm Watermark) error {
+	return c.Op.OnWatermark(ctx, wm, c.Next)
+}
+
+// Discard is a Collector that drops everything.
+type Discard struct{}
+
+func (Discard) Collect(context.Context, *Batch) error           { return nil }
+func (Discard) EmitWatermark(context.Context, Watermark) error { return nil }
+
+// CollectFunc adapts a function to Collector (watermarks are dropped).
+type CollectFunc func(ctx context.Context, b *Batch) error
+
+func (f CollectFunc) Collect(ctx context.Context, b *Batch) error   { return f(ctx, b) }
+func (CollectFunc) EmitWatermark(context.Context, Watermark) error { return nil }
+
+// base gives operators no-op watermark, flush and close.
+type base struct {
+	env *Env
+	ctx context.Context
+}
+
+func (o *base) Init(ctx context.Context, env *Env) error {
+	o.ctx, o.env = ctx, env
+	return nil
+}
+func (o *base) OnWatermark(ctx context.Context, wm Watermark, out Collector) error {
+	return out.EmitWatermark(ctx, wm)
+}
+func (o *base) Flush(context.Context) error { return nil }
+func (o *base) Close(context.Context) error { return nil }

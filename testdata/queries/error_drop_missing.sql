@@ -1,0 +1,2 @@
+-- error: does not exist
+DROP STREAM nope;
