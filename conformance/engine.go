@@ -31,18 +31,35 @@ type Engine interface {
 // properties (ksqlDB config overrides).
 type EngineFactory func(props map[string]string) (Engine, error)
 
-// DriverEngine is the EngineFactory of the in-process test driver with
-// the built-in functions (a fresh registry per engine).
+// DriverEngine is the EngineFactory of cases: the in-process test driver
+// with the built-in and test functions (a fresh registry per engine).
+// INSERT VALUES without ROWTIME stamps records with time 0, so that
+// results are deterministic.
 func DriverEngine(props map[string]string) (Engine, error) {
-	d, err := driver.New(driver.Options{Registry: testRegistry(), Properties: props})
+	d, err := driver.New(driver.Options{Registry: testRegistry(), Properties: props, Now: func() int64 { return 0 }})
 	if err != nil {
 		return nil, err
 	}
 	return driverEngine{d}, nil
 }
 
-// testRegistry returns the registry cases run with: the built-ins.
-func testRegistry() *udf.Registry { return udf.Builtins() }
+// NewDriverEngine returns the in-process test driver with the functions
+// of reg, as an Engine.
+func NewDriverEngine(reg *udf.Registry, props map[string]string) (Engine, error) {
+	d, err := driver.New(driver.Options{Registry: reg, Properties: props})
+	if err != nil {
+		return nil, err
+	}
+	return driverEngine{d}, nil
+}
+
+// testRegistry returns the registry cases run with: the built-ins plus
+// the functions ksqlDB's test suite registers (udf.RegisterTestFunctions).
+func testRegistry() *udf.Registry {
+	r := udf.Builtins()
+	udf.RegisterTestFunctions(r)
+	return r
+}
 
 // driverEngine adapts *driver.Driver to Engine.
 type driverEngine struct{ *driver.Driver }

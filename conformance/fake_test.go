@@ -61,7 +61,7 @@ func (f *fakeEngine) Produce(ctx context.Context, r driver.Record) error {
 }
 
 func (f *fakeEngine) Records(topic string) []driver.Record { return f.topics[topic] }
-func (f *fakeEngine) ProcessingLog() []driver.LogEntry   { return f.log }
+func (f *fakeEngine) ProcessingLog() []driver.LogEntry     { return f.log }
 
 func (f *fakeEngine) Topics() []string { return sortedKeys(f.topics) }
 

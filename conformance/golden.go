@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
 )
 
 // Golden is an end-to-end golden test: a .sql file run on a fresh engine
@@ -216,4 +215,3 @@ func (o *Outcome) markInput(topic string, i int) {
 	}
 	o.inputs[topic][i] = true
 }
-

@@ -35,6 +35,15 @@ const (
 
 	ExecEval     Code = "RQL-E0001"
 	ExecFunction Code = "RQL-E0002"
+
+	KafkaConfig       Code = "RQL-K0001"
+	KafkaRetriable    Code = "RQL-K0002"
+	KafkaTxnAbort     Code = "RQL-K0003"
+	KafkaFatal        Code = "RQL-K0004"
+	KafkaTopicExists  Code = "RQL-K0005"
+	KafkaTopicMissing Code = "RQL-K0006"
+	KafkaRequest      Code = "RQL-K0007"
+	KafkaDelivery     Code = "RQL-K0008"
 )
 
 // CodeInfo documents one code.
@@ -71,4 +80,12 @@ var Codes = []CodeInfo{
 	{FormatSerialize, "a row could not be serialized"},
 	{ExecEval, "an expression could not be evaluated for a record"},
 	{ExecFunction, "a function failed for its arguments"},
+	{KafkaConfig, "the Kafka client configuration is invalid (an option, a librdkafka property or a properties file)"},
+	{KafkaRetriable, "a transient Kafka error (broker unreachable, timeout, leader change): the operation may be retried"},
+	{KafkaTxnAbort, "a Kafka transaction hit an abortable error and was aborted: the records consumed since the last commit are delivered again"},
+	{KafkaFatal, "a fatal Kafka client error (e.g. a fenced transactional producer): the client must be closed and recreated"},
+	{KafkaTopicExists, "the Kafka topic already exists"},
+	{KafkaTopicMissing, "the Kafka topic does not exist"},
+	{KafkaRequest, "a Kafka request failed with a non-retriable error (e.g. invalid partitions or topic configs, authorization)"},
+	{KafkaDelivery, "a record could not be delivered to Kafka"},
 }

@@ -63,6 +63,7 @@ const (
 	catJSON   = "JSON"
 	catConv   = "CONVERSIONS"
 	catURL    = "URL"
+	catRegex  = "REGULAR EXPRESSION"
 	catOther  = "OTHER"
 )
 

@@ -3,6 +3,7 @@ package udf
 import "github.com/rql/rql/sqltypes"
 
 func registerNulls(r *Registry) {
+	registerAsValue(r)
 	coalesce := def("COALESCE", catNulls, "Returns the first non-null parameter, or NULL when every parameter is NULL.",
 		nulls(varsig(tGenT, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
 			for _, v := range a {
@@ -33,4 +34,11 @@ func registerNulls(r *Registry) {
 				return a[0], nil
 			}, pa("expr1", tGenT), pa("expr2", tGenT)))),
 	)
+}
+
+// registerAsValue adds AS_VALUE, which copies a key column into the value;
+// as a function it is the identity.
+func registerAsValue(r *Registry) {
+	r.MustRegister(def("AS_VALUE", catOther, "Used exclusively in the projection of a query to copy a key column into the value.",
+		sig(tGenT, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) { return a[0], nil }, pa("keyColumn", tGenT))))
 }

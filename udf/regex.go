@@ -59,15 +59,15 @@ func javaReplacement(s string) string {
 
 func registerRegex(r *Registry) {
 	r.MustRegister(
-		def("REGEXP_EXTRACT", catString, "Returns the first substring of input that matches the regex pattern, or the given capturing group of that match; NULL when nothing matches.",
+		def("REGEXP_EXTRACT", catRegex, "Returns the first substring of input that matches the regex pattern, or the given capturing group of that match; NULL when nothing matches.",
 			sig(tStr, evalRegexpExtract, pa("pattern", tStr), pa("input", tStr)),
 			sig(tStr, evalRegexpExtract, pa("pattern", tStr), pa("input", tStr), pa("group", tInt))),
-		def("REGEXP_EXTRACT_ALL", catString, "Returns every substring of input that matches the regex pattern, or the given capturing group of each match.",
+		def("REGEXP_EXTRACT_ALL", catRegex, "Returns every substring of input that matches the regex pattern, or the given capturing group of each match.",
 			sig(sqltypes.ArrayOf(tStr), evalRegexpExtractAll, pa("pattern", tStr), pa("input", tStr)),
 			sig(sqltypes.ArrayOf(tStr), evalRegexpExtractAll, pa("pattern", tStr), pa("input", tStr), pa("group", tInt))),
-		def("REGEXP_REPLACE", catString, "Replaces every substring of input that matches the regex pattern with replacement ($1 refers to a group).",
+		def("REGEXP_REPLACE", catRegex, "Replaces every substring of input that matches the regex pattern with replacement ($1 refers to a group).",
 			sig(tStr, evalRegexpReplace, pa("input", tStr), pa("regex", tStr), pa("replacement", tStr))),
-		def("REGEXP_SPLIT_TO_ARRAY", catString, "Splits a string into an array of substrings around the matches of a regex.",
+		def("REGEXP_SPLIT_TO_ARRAY", catRegex, "Splits a string into an array of substrings around the matches of a regex.",
 			sig(sqltypes.ArrayOf(tStr), evalRegexpSplit, pa("string", tStr), pa("regexp", tStr))),
 	)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chzyer/readline"
 	"github.com/rql/rql/conformance"
+	"github.com/rql/rql/udf"
 )
 
 const (
@@ -20,7 +21,7 @@ const (
 
 // runShell runs -e / -f statements, or the interactive shell.
 func runShell(ctx context.Context, out, errOut io.Writer, f shellFlags) error {
-	eng, err := conformance.DriverEngine(f.properties)
+	eng, err := conformance.NewDriverEngine(udf.Builtins(), f.properties)
 	if err != nil {
 		return err
 	}

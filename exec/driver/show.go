@@ -1,0 +1,167 @@
+package driver
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rql/rql/parser"
+	"github.com/rql/rql/planner"
+	"github.com/rql/rql/sqltypes"
+)
+
+func (d *Driver) show(p *planner.ShowPlan) (Result, error) {
+	switch p.What {
+	case parser.ShowStreams, parser.ShowTables:
+		want, kind := parser.KindStream, "SHOW_STREAMS"
+		name := "Stream Name"
+		if p.What == parser.ShowTables {
+			want, kind, name = parser.KindTable, "SHOW_TABLES", "Table Name"
+		}
+		res := Result{Kind: kind, Columns: []string{name, "Kafka Topic", "Key Format", "Value Format", "Windowed"}}
+		srcs := d.cat.Sources()
+		sort.Slice(srcs, func(i, j int) bool { return srcs[i].Name < srcs[j].Name })
+		for _, s := range srcs {
+			if s.Kind == want {
+				res.Rows = append(res.Rows, []string{s.Name, s.Topic, s.KeyFormat, s.ValueFormat, strconv.FormatBool(s.Window != nil)})
+			}
+		}
+		return res, nil
+	case parser.ShowTopics:
+		res := Result{Kind: "SHOW_TOPICS", Columns: []string{"Kafka Topic", "Partitions", "Partition Replicas"}}
+		for _, n := range d.Topics() {
+			res.Rows = append(res.Rows, []string{n, strconv.Itoa(d.topics[n].partitions), "1"})
+		}
+		return res, nil
+	case parser.ShowQueries:
+		res := Result{Kind: "SHOW_QUERIES", Columns: []string{"Query ID", "Query Type", "Status", "Sink Name", "Sink Kafka Topic", "Query String"}}
+		for _, q := range d.cat.Queries() {
+			topic := ""
+			if s, ok := d.cat.SourceByName(q.Sink); ok {
+				topic = s.Topic
+			}
+			res.Rows = append(res.Rows, []string{q.ID, "PERSISTENT", "RUNNING:1", q.Sink, topic, q.SQL})
+		}
+		return res, nil
+	case parser.ShowFunctions:
+		res := Result{Kind: "SHOW_FUNCTIONS", Columns: []string{"Function Name", "Category"}}
+		for _, f := range d.reg.List() {
+			res.Rows = append(res.Rows, []string{f.Name, f.Category})
+		}
+		return res, nil
+	case parser.ShowProperties:
+		res := Result{Kind: "SHOW_PROPERTIES", Columns: []string{"Property", "Value"}}
+		keys := make([]string, 0, len(d.cat.Props))
+		for k := range d.cat.Props {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			res.Rows = append(res.Rows, []string{k, d.cat.Props[k]})
+		}
+		return res, nil
+	case parser.ShowTypes:
+		res := Result{Kind: "SHOW_TYPES", Columns: []string{"Type Name", "Schema"}}
+		for _, n := range d.cat.Types() {
+			t, _ := d.cat.Type(n)
+			res.Rows = append(res.Rows, []string{n, t.String()})
+		}
+		return res, nil
+	case parser.ShowVariables:
+		return Result{Kind: "SHOW_VARIABLES", Columns: []string{"Variable Name", "Value"}}, nil
+	}
+	return Result{}, fmt.Errorf("unknown SHOW")
+}
+
+func (d *Driver) describe(p *planner.DescribePlan) Result {
+	res := Result{Kind: "DESCRIBE", Columns: []string{"Source", "Field", "Type"}}
+	for _, s := range p.Sources {
+		for _, c := range s.Schema.Columns {
+			t := c.Type.String()
+			switch c.NS {
+			case sqltypes.NSKey:
+				if s.Kind == parser.KindTable {
+					t += " (primary key)"
+				} else {
+					t += " (key)"
+				}
+			case sqltypes.NSHeaders:
+				if c.HeaderKey != "" {
+					t += " (header('" + c.HeaderKey + "'))"
+				} else {
+					t += " (headers)"
+				}
+			}
+			res.Rows = append(res.Rows, []string{s.Name, c.Name, t})
+		}
+		if p.Extended {
+			res.Rows = append(res.Rows,
+				[]string{s.Name, "Kafka topic", s.Topic},
+				[]string{s.Name, "Key format", s.KeyFormat},
+				[]string{s.Name, "Value format", s.ValueFormat})
+		}
+	}
+	return res
+}
+
+func (d *Driver) describeFunction(name string) Result {
+	res := Result{Kind: "DESCRIBE_FUNCTION", Columns: []string{"Name", "Kind", "Variant", "Returns", "Description"}}
+	def, ok := d.reg.Lookup(name)
+	if !ok {
+		return res
+	}
+	for _, v := range def.Variants {
+		ps := make([]string, len(v.Params))
+		for i, p := range v.Params {
+			ps[i] = p.Type.String() + " " + p.Name
+			if v.Variadic && i == len(v.Params)-1 {
+				ps[i] += "..."
+			}
+		}
+		ret := ""
+		if v.Return != nil {
+			ret = v.Return.String()
+		}
+		res.Rows = append(res.Rows, []string{def.Name, def.Kind.String(), "(" + strings.Join(ps, ", ") + ")", ret, v.Description})
+	}
+	res.Message = def.Description
+	return res
+}
+
+func explainResult(p *planner.ExplainPlan) Result {
+	res := Result{Kind: "EXPLAIN", Columns: []string{"PLAN"}, Message: p.Text}
+	for _, line := range strings.Split(strings.TrimRight(p.Text, "\n"), "\n") {
+		res.Rows = append(res.Rows, []string{line})
+	}
+	if p.Query != nil {
+		res.QueryID = p.Query.ID
+	}
+	return res
+}
+
+func (d *Driver) print(p *parser.Print) Result {
+	res := Result{Kind: "PRINT", Columns: []string{"rowtime", "partition", "offset", "key", "value"}}
+	t, ok := d.topics[p.Topic]
+	if !ok {
+		res.Message = "Could not find topic '" + p.Topic + "'"
+		return res
+	}
+	for i, r := range t.records {
+		if p.Interval > 1 && int64(i)%p.Interval != 0 {
+			continue
+		}
+		if p.Limit > 0 && int64(len(res.Rows)) >= p.Limit {
+			break
+		}
+		k, v := "<null>", "<null>"
+		if r.Key != nil {
+			k = string(r.Key)
+		}
+		if r.Value != nil {
+			v = string(r.Value)
+		}
+		res.Rows = append(res.Rows, []string{strconv.FormatInt(r.Timestamp, 10), strconv.Itoa(int(r.Partition)), strconv.FormatInt(r.Offset, 10), k, v})
+	}
+	return res
+}

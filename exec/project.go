@@ -1,0 +1,67 @@
+package exec
+
+import (
+	"context"
+
+	"github.com/rql/rql/planner"
+	"github.com/rql/rql/sqltypes"
+)
+
+// Project evaluates one expression per output column. An expression error
+// makes that column NULL and is logged. A NullValue row keeps its key
+// columns and stays a NullValue row.
+type Project struct {
+	base
+	exprs []*Evaluator
+	isKey []bool
+	out   Batch
+}
+
+var _ Operator = (*Project)(nil)
+
+// NewProject compiles n's expressions.
+func NewProject(n *planner.Project, props map[string]string) (*Project, error) {
+	p := &Project{}
+	for i, e := range n.Exprs {
+		c, err := Compile(e, props)
+		if err != nil {
+			return nil, err
+		}
+		p.exprs = append(p.exprs, c)
+		p.isKey = append(p.isKey, n.Out.Columns[i].NS == sqltypes.NSKey)
+	}
+	return p, nil
+}
+
+// Process projects b into out.
+func (p *Project) Process(ctx context.Context, _ int, b *Batch, out Collector) error {
+	p.out.Rows = p.out.Rows[:0]
+	for i := range b.Rows {
+		r := &b.Rows[i]
+		o := *r
+		o.Vals = make([]sqltypes.Value, len(p.exprs))
+		for j, e := range p.exprs {
+			if r.NullValue && !p.isKey[j] {
+				continue
+			}
+			v, err := e.Eval(r)
+			if err != nil {
+				p.env.log(r, "Error computing expression "+e.Expr.String()+" for column "+itoa(j)+": "+err.Error())
+				continue
+			}
+			o.Vals[j] = v
+		}
+		p.out.Rows = append(p.out.Rows, o)
+	}
+	if len(p.out.Rows) == 0 {
+		return nil
+	}
+	return out.Collect(ctx, &p.out)
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}

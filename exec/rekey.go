@@ -1,0 +1,53 @@
+package exec
+
+import (
+	"context"
+
+	"github.com/rql/rql/planner"
+	"github.com/rql/rql/sqltypes"
+)
+
+// Rekey (PARTITION BY) appends the new key columns to each row. A key
+// expression error makes that key NULL and is logged.
+type Rekey struct {
+	base
+	keys  []*Evaluator
+	width int
+	out   Batch
+}
+
+var _ Operator = (*Rekey)(nil)
+
+// NewRekey compiles n's key expressions.
+func NewRekey(n *planner.Rekey, props map[string]string) (*Rekey, error) {
+	r := &Rekey{width: len(n.Input.Schema().Columns)}
+	for _, k := range n.Keys {
+		e, err := Compile(k, props)
+		if err != nil {
+			return nil, err
+		}
+		r.keys = append(r.keys, e)
+	}
+	return r, nil
+}
+
+// Process rekeys b into out.
+func (k *Rekey) Process(ctx context.Context, _ int, b *Batch, out Collector) error {
+	k.out.Rows = k.out.Rows[:0]
+	for i := range b.Rows {
+		r := &b.Rows[i]
+		o := *r
+		o.Vals = make([]sqltypes.Value, k.width+len(k.keys))
+		copy(o.Vals, r.Vals)
+		for j, e := range k.keys {
+			v, err := e.Eval(r)
+			if err != nil {
+				k.env.log(r, "Error computing PARTITION BY expression "+e.Expr.String()+": "+err.Error())
+				continue
+			}
+			o.Vals[k.width+j] = v
+		}
+		k.out.Rows = append(k.out.Rows, o)
+	}
+	return out.Collect(ctx, &k.out)
+}

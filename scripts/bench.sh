@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# make bench: runs each benchmark pair (rql vs a baseline measured in the same
+# run) and writes bench/RESULTS.md with the figures, the ratio, the machine
+# and the command. Timing never decides pass/fail: this only reports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/usr/local/go/bin:$PATH
+BENCHTIME=${BENCHTIME:-2s}
+out=bench/RESULTS.md
+raw=$(mktemp)
+
+# package | benchmark | baseline | what the ratio means (higher is better for rql)
+PAIRS=(
+  "./format|BenchmarkJSONValueRoundTrip|BenchmarkBaselineEncodingJSONRoundTrip|typed JSON serde vs encoding/json into a map (speed-up)"
+)
+[ -d exec/driver ] && PAIRS+=("./exec/driver|BenchmarkDriverFilterProject|BenchmarkBaselineJSONFilterProject|CSAS filter+project through the test driver vs a hand-written encoding/json loop (speed-up)")
+[ -d kafka ] && PAIRS+=("./kafka|BenchmarkTransactionalCopy|BenchmarkBaselineProduceConsume|transactional consume→produce vs plain produce+consume on the dev broker (fraction of the ceiling)")
+
+ns() { awk -v b="$1" '$1 ~ "^"b"(-[0-9]+)?$" {print $3; exit}' "$raw"; }
+{
+  echo "# Benchmark results"
+  echo
+  echo "Produced by \`make bench\` (scripts/bench.sh, \`go test -run '^\$' -bench <pair> -benchmem -benchtime $BENCHTIME\`)"
+  echo "on $(date -u +%Y-%m-%d), $(nproc) cores, $(go version | awk '{print $3}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
+  echo "Each ratio compares two benchmarks measured in the same run: baseline ns/op ÷ rql ns/op."
+  echo
+  echo "| benchmark | rql ns/op | baseline | baseline ns/op | ratio | meaning |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+} > "$out.tmp"
+for p in "${PAIRS[@]}"; do
+  IFS='|' read -r pkg b base what <<<"$p"
+  if ! go test -run '^$' -bench "^($b|$base)\$" -benchmem -benchtime "$BENCHTIME" "$pkg" > "$raw.one" 2>&1; then
+    echo "| $b | failed | $base | | | see \`go test -bench $b $pkg\` |" >> "$out.tmp"; cat "$raw.one" >&2; continue
+  fi
+  cat "$raw.one" >> "$raw"
+  x=$(ns "$b"); y=$(ns "$base")
+  r=$(awk -v x="$x" -v y="$y" 'BEGIN{ if (x>0) printf "%.2f", y/x; else print "n/a" }')
+  echo "| $b | $x | $base | $y | $r | $what |" >> "$out.tmp"
+done
+{
+  echo
+  echo "Raw output:"
+  echo
+  echo '```'
+  grep -E '^(Benchmark|goos|goarch|pkg|cpu)' "$raw" || true
+  echo '```'
+} >> "$out.tmp"
+mv "$out.tmp" "$out"
+rm -f "$raw" "$raw.one"
+cat "$out"
