@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -200,4 +201,22 @@ func (c *codec) unwrappedComplex() bool {
 		return true // single keys are never wrapped
 	}
 	return c.opts.WrapSingleValue != nil && !*c.opts.WrapSingleValue
+}
+
+// display returns actual bytes as a JSON value for people to read: JSON
+// text exactly as the engine wrote it (field order and number text kept),
+// else the decoded value; undecodable bytes become a string describing the
+// problem.
+func (c *codec) display(b []byte) any {
+	if b != nil && (!c.known || c.format == format.JSON) && json.Valid(b) {
+		var buf bytes.Buffer
+		if json.Compact(&buf, b) == nil {
+			return json.RawMessage(buf.Bytes())
+		}
+	}
+	v, err := c.decode(b)
+	if err != nil {
+		return fmt.Sprintf("<undecodable %s: %v>", c.side(), err)
+	}
+	return v
 }

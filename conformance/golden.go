@@ -101,7 +101,7 @@ func LoadRecordLines(path string) ([]Record, error) {
 // RunGolden runs g and renders what happened:
 //
 //	-- result 1: CREATE_STREAM
-//	Stream S created
+//	Stream S created              (the message, for results without a table)
 //	-- result 2: DESCRIBE
 //	Field | Type
 //	ID | INTEGER (key)
@@ -140,7 +140,7 @@ func renderGolden(g *Golden, o *Outcome) (string, error) {
 	var b strings.Builder
 	for i, res := range o.Results {
 		fmt.Fprintf(&b, "-- result %d: %s\n", i+1, res.Kind)
-		if res.Message != "" {
+		if res.Message != "" && len(res.Columns) == 0 {
 			b.WriteString(res.Message)
 			b.WriteString("\n")
 		}

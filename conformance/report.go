@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -119,6 +120,16 @@ func GroupKey(r Result) string {
 	case r.Status == Error:
 		line, _, _ := strings.Cut(reason, "\n")
 		return "error: " + reNumber.ReplaceAllString(line, "N")
+	case strings.HasPrefix(reason, "statement ") && strings.Contains(reason, " failed with \""):
+		// An expected-error case failed with another message.
+		_, msg, _ := strings.Cut(reason, " failed with ")
+		if i := strings.LastIndex(msg, "; expected an error containing"); i >= 0 {
+			msg = msg[:i]
+		}
+		if u, err := strconv.Unquote(msg); err == nil {
+			msg = u
+		}
+		return "wrong error: " + blank(rePos.ReplaceAllString(msg, ""))
 	case strings.HasPrefix(reason, "statement "):
 		_, msg, _ := strings.Cut(reason, "failed")
 		msg, _, _ = strings.Cut(msg, " (statement:")
@@ -158,6 +169,7 @@ func GroupKey(r Result) string {
 }
 
 func blank(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
 	s = reQuoted.ReplaceAllString(s, "${1}_")
 	s = reNumber.ReplaceAllString(s, "N")
 	if len(s) > 140 {

@@ -38,6 +38,8 @@ func TestGroupKey(t *testing.T) {
 		{Result{Status: Fail, Reason: `topic OUTPUT: record 1 of 2 (got 2): timestamp: expected 1, got 2 | expected {} | actual {}`}, "output: timestamp differs"},
 		{Result{Status: Fail, Reason: `topic OUTPUT: expected 2 records, got 0; first missing: {}`}, "output: no records"},
 		{Result{Status: Fail, Reason: `post: source OUTPUT: schema: expected "A INT", got "B INT"`}, "post: schema differs"},
+		{Result{Status: Fail, Reason: `statement 2 failed with "RQL-B0004: line 1, column 5: Cannot compare 'X'\nHint: cast"; expected an error containing "Cannot compare"`},
+			"wrong error: RQL-B0004: Cannot compare _ Hint: cast"},
 		{Result{Status: Error, Reason: "panic: index out of range [3]\nstack"}, "error: panic: index out of range [N]"},
 	}
 	for _, tc := range tests {

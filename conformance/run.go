@@ -121,8 +121,8 @@ func firstFrames(stack []byte, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// Execute makes a fresh engine, runs c's statements in order (stopping at
-// the first failing one) and then produces c's inputs in file order. It
+// Execute makes a fresh engine, runs c's statements one by one, in order
+// (stopping at the first failing one) and then produces c's inputs in file order. It
 // returns an error only when the case cannot be run at all (no engine, an
 // input that cannot be encoded); statement failures are in the Outcome.
 // It does not guard against panics: call it through Run, or recover.
@@ -136,8 +136,13 @@ func (r *Runner) Execute(ctx context.Context, c *Case) (*Outcome, error) {
 		return nil, fmt.Errorf("cannot create engine: %w", err)
 	}
 	o := &Outcome{Engine: eng, Failed: -1, Produced: map[string]int{}}
+	line := 0
 	for i, s := range c.Statements {
-		res, err := eng.Execute(ctx, s)
+		// Each statement sits on the lines it would occupy in a script of
+		// all statements joined by newlines, as ksqlDB's harness runs them,
+		// so that error positions ("line 2:40") agree.
+		res, err := eng.Execute(ctx, strings.Repeat("\n", line)+s)
+		line += strings.Count(s, "\n") + 1
 		o.Results = append(o.Results, res...)
 		if err != nil {
 			o.Failed, o.Err = i, err

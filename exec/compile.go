@@ -15,6 +15,8 @@ type evalCtx struct {
 	row     *Row
 	lambdas [][]sqltypes.Value
 	ec      *udf.EvalContext
+	// warn receives errors that were turned into NULLs (function errors).
+	warn func(*Row, error)
 }
 
 type evalFn func(c *evalCtx) (sqltypes.Value, error)
@@ -25,6 +27,9 @@ type Evaluator struct {
 	ec *udf.EvalContext
 	// Expr is the source expression (for messages).
 	Expr planner.Expr
+	// OnError, when set, receives the errors of function calls, which
+	// evaluate to NULL as in ksqlDB (the expression goes on).
+	OnError func(*Row, error)
 }
 
 // Eval evaluates the expression over row. Errors are *rqlerr.Error with
@@ -35,7 +40,7 @@ func (e *Evaluator) Eval(row *Row) (v sqltypes.Value, err error) {
 			v, err = nil, rqlerr.New(rqlerr.ExecEval, "error evaluating %s: %v", e.Expr, r)
 		}
 	}()
-	c := evalCtx{row: row, ec: e.ec}
+	c := evalCtx{row: row, ec: e.ec, warn: e.OnError}
 	return e.fn(&c)
 }
 
@@ -241,7 +246,15 @@ func compileCall(x *planner.Call) (evalFn, error) {
 		}
 		r, err := eval(c.ec, args)
 		if err != nil {
-			return nil, wrapFnErr(name, err)
+			if len(c.lambdas) > 0 {
+				return nil, wrapFnErr(name, err)
+			}
+			// A function error makes the call NULL (ksqlDB's UDF
+			// behaviour) and is reported.
+			if c.warn != nil {
+				c.warn(c.row, wrapFnErr(name, err))
+			}
+			return nil, nil
 		}
 		return r, nil
 	}, nil

@@ -36,12 +36,19 @@ func compileArith(x *planner.Arith) (evalFn, error) {
 	}
 	return func(c *evalCtx) (sqltypes.Value, error) {
 		a, err := l(c)
-		if a == nil || err != nil {
+		if err != nil {
 			return nil, err
 		}
 		b, err := r(c)
-		if b == nil || err != nil {
+		if err != nil {
 			return nil, err
+		}
+		if a == nil || b == nil {
+			if len(c.lambdas) > 0 {
+				// Java unboxes operands in lambda bodies: NULL fails the call.
+				return nil, evalErr("null operand in %s", op)
+			}
+			return nil, nil
 		}
 		return f(a, b)
 	}, nil
@@ -348,7 +355,7 @@ func compileCmp(x *planner.Cmp) (evalFn, error) {
 			return eq == (op == planner.CmpIsNotDistinct), nil
 		}
 		if a == nil || b == nil {
-			return nil, nil
+			return false, nil // ksqlDB: a comparison with NULL is false
 		}
 		if op == planner.CmpEq || op == planner.CmpNe {
 			eq := valuesEqual(a, b)
@@ -414,8 +421,11 @@ func compileIn(x *planner.In) (evalFn, error) {
 	not := x.Not
 	return func(c *evalCtx) (sqltypes.Value, error) {
 		v, err := f(c)
-		if v == nil || err != nil {
+		if err != nil {
 			return nil, err
+		}
+		if v == nil {
+			return false, nil
 		}
 		sawNull := false
 		for _, g := range list {
@@ -431,9 +441,7 @@ func compileIn(x *planner.In) (evalFn, error) {
 				return !not, nil
 			}
 		}
-		if sawNull {
-			return nil, nil
-		}
+		_ = sawNull
 		return not, nil
 	}, nil
 }
@@ -448,8 +456,11 @@ func compileBetween(x *planner.Between) (evalFn, error) {
 		var vs [3]sqltypes.Value
 		for i, f := range fs {
 			v, err := f(c)
-			if v == nil || err != nil {
+			if err != nil {
 				return nil, err
+			}
+			if v == nil {
+				return false, nil
 			}
 			vs[i] = v
 		}
@@ -575,7 +586,10 @@ func compileArray(x *planner.ArrayCtor) (evalFn, error) {
 		for i, f := range fs {
 			v, err := f(c)
 			if err != nil {
-				return nil, err
+				if c.warn != nil {
+					c.warn(c.row, err)
+				}
+				v = nil // an element that fails is NULL
 			}
 			out[i] = v
 		}
@@ -627,7 +641,10 @@ func compileStruct(x *planner.StructCtor) (evalFn, error) {
 		for i, f := range fs {
 			v, err := f(c)
 			if err != nil {
-				return nil, err
+				if c.warn != nil {
+					c.warn(c.row, err)
+				}
+				v = nil // a field that fails is NULL
 			}
 			s.Vals[i] = v
 		}

@@ -56,3 +56,10 @@ func (f *Filter) Process(ctx context.Context, _ int, b *Batch, out Collector) er
 	}
 	return out.Collect(ctx, &f.out)
 }
+
+// Init prepares the operator.
+func (o *Filter) Init(ctx context.Context, env *Env) error {
+	o.ctx, o.env = ctx, env
+	initEvals(env, o.pred)
+	return nil
+}

@@ -110,3 +110,12 @@ func (f *FlatMap) evalCalls(r *Row) ([][]sqltypes.Value, bool) {
 	}
 	return results, true
 }
+
+// Init prepares the operator.
+func (o *FlatMap) Init(ctx context.Context, env *Env) error {
+	o.ctx, o.env = ctx, env
+	for _, c := range o.calls {
+		initEvals(env, c.args...)
+	}
+	return nil
+}

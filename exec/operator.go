@@ -73,6 +73,13 @@ type Env struct {
 	SourceTopic string
 }
 
+// warnFor returns an Evaluator.OnError that logs against the row.
+func (e *Env) warnFor(ev *Evaluator) func(*Row, error) {
+	return func(r *Row, err error) {
+		e.log(r, "Error computing expression "+ev.Expr.String()+": "+err.Error())
+	}
+}
+
 func (e *Env) log(r *Row, reason string) {
 	if e == nil || e.Log == nil {
 		return
@@ -157,3 +164,12 @@ func (o *base) OnWatermark(ctx context.Context, wm Watermark, out Collector) err
 }
 func (o *base) Flush(context.Context) error { return nil }
 func (o *base) Close(context.Context) error { return nil }
+
+// initEvals initializes an operator's evaluators' error reporting.
+func initEvals(env *Env, evs ...*Evaluator) {
+	for _, e := range evs {
+		if e != nil {
+			e.OnError = env.warnFor(e)
+		}
+	}
+}

@@ -65,3 +65,10 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
 }
+
+// Init prepares the operator.
+func (o *Project) Init(ctx context.Context, env *Env) error {
+	o.ctx, o.env = ctx, env
+	initEvals(env, o.exprs...)
+	return nil
+}

@@ -51,7 +51,10 @@ func NewSink(n *planner.Sink, emit RecordSink, tsParse func(string) (int64, erro
 func (s *Sink) Process(ctx context.Context, _ int, b *Batch, _ Collector) error {
 	for i := range b.Rows {
 		r := &b.Rows[i]
-		rec := Record{Topic: s.target.Topic, Timestamp: r.Rowtime}
+		rec := Record{Topic: s.target.Topic, Timestamp: r.Rowtime, Headers: r.Headers}
+		if s.target.Window != nil {
+			rec.HasWindow, rec.WindowStart, rec.WindowEnd = true, r.WindowStart, r.WindowEnd
+		}
 		if len(s.keyIdx) > 0 {
 			s.keyBuf = s.keyBuf[:0]
 			allNull := true
@@ -59,7 +62,7 @@ func (s *Sink) Process(ctx context.Context, _ int, b *Batch, _ Collector) error 
 				s.keyBuf = append(s.keyBuf, r.Vals[j])
 				allNull = allNull && r.Vals[j] == nil
 			}
-			if !allNull {
+			if !allNull || len(s.keyIdx) > 1 {
 				k, err := s.keySerde.Encode(nil, s.keyBuf)
 				if err != nil {
 					s.env.log(r, "Error serializing key for topic "+s.target.Topic+": "+err.Error())

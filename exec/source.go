@@ -159,14 +159,21 @@ func headerValue(c sqltypes.Column, hs []Header) sqltypes.Value {
 		var v sqltypes.Value
 		for _, h := range hs {
 			if h.Key == c.HeaderKey {
-				v = h.Value
+				v = nil
+				if h.Value != nil {
+					v = h.Value
+				}
 			}
 		}
 		return v
 	}
 	out := make([]sqltypes.Value, len(hs))
 	for i, h := range hs {
-		out[i] = &sqltypes.Struct{Vals: []sqltypes.Value{h.Key, h.Value}}
+		var v sqltypes.Value
+		if h.Value != nil {
+			v = h.Value
+		}
+		out[i] = &sqltypes.Struct{Vals: []sqltypes.Value{h.Key, v}}
 	}
 	return out
 }

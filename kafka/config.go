@@ -85,9 +85,9 @@ type cfg struct {
 	errs     []error           // from options (e.g. an unreadable properties file)
 	group    string
 	topics   []string
-	reset    string
 	g        Guarantee
 	txnID    string
+	instance string
 	txnTO    time.Duration
 	reqTO    time.Duration
 	pollWait time.Duration
@@ -101,7 +101,6 @@ type cfg struct {
 func newCfg(opts []Opt) *cfg {
 	c := &cfg{
 		props:    map[string]string{},
-		reset:    defaultOffsetReset,
 		txnTO:    defaultTxnTimeout,
 		reqTO:    defaultRequestTimeout,
 		pollWait: defaultPollWait,
@@ -176,10 +175,11 @@ func Topics(topics ...string) Opt {
 }
 
 // OffsetReset sets where a session starts on a partition with no committed
-// offset: "earliest" or "latest" (librdkafka's auto.offset.reset),
-// overriding the default "latest" (ksqlDB's default).
+// offset: "earliest" or "latest" (librdkafka's auto.offset.reset, which
+// the property of that name also sets), overriding the default "latest"
+// (ksqlDB's default).
 func OffsetReset(policy string) Opt {
-	return func(c *cfg) { c.reset = strings.ToLower(strings.TrimSpace(policy)) }
+	return Property("consumer.auto.offset.reset", strings.ToLower(strings.TrimSpace(policy)))
 }
 
 // ProcessingGuarantee sets a session's guarantee, overriding the default
@@ -193,6 +193,13 @@ func ProcessingGuarantee(g Guarantee) Opt { return func(c *cfg) { c.g = g } }
 // transaction its predecessor left open at once, where a new id leaves it
 // open (blocking read_committed readers) until TransactionTimeout.
 func TransactionalID(id string) Opt { return func(c *cfg) { c.txnID = id } }
+
+// InstanceID sets the consumer's group.instance.id (static membership,
+// KIP-345), overriding the default of none. A member restarted with the
+// same id takes its partitions back at once, without waiting for the
+// group to notice the old member's death (session.timeout.ms, 45s by
+// default); it must be unique among the live members.
+func InstanceID(id string) Opt { return func(c *cfg) { c.instance = id } }
 
 // TransactionTimeout sets transaction.timeout.ms, overriding the default
 // 10s (Kafka Streams' default under exactly-once): how long the broker lets
@@ -237,6 +244,7 @@ func OnRevoked(fn func(ctx context.Context, parts []TopicPartition, lost bool)) 
 var reservedProps = map[kind]map[string]bool{
 	kindConsumer: {"group.id": true, "enable.auto.commit": true, "isolation.level": true,
 		"enable.auto.offset.store": true, "go.application.rebalance.enable": true,
+		"group.instance.id": true,
 		"go.events.channel.enable": true},
 	kindProducer: {"transactional.id": true, "go.delivery.reports": true},
 }
@@ -256,6 +264,7 @@ func (c *cfg) validate(k kind) (ck.ConfigMap, error) {
 	case kindConsumer:
 		m["fetch.queue.backoff.ms"] = defaultFetchBackoffMs
 		m["enable.partition.eof"] = false
+		m["auto.offset.reset"] = defaultOffsetReset
 	case kindProducer:
 		// librdkafka retries internally; idempotence keeps order and
 		// avoids duplicates from those retries.
@@ -286,8 +295,6 @@ func (c *cfg) validate(k kind) (ck.ConfigMap, error) {
 		return nil, rqlerr.New(rqlerr.KafkaConfig, "poll wait must be positive, got %s", c.pollWait)
 	case c.maxPoll <= 0:
 		return nil, rqlerr.New(rqlerr.KafkaConfig, "max poll records must be positive, got %d", c.maxPoll)
-	case c.reset != "earliest" && c.reset != "latest":
-		return nil, rqlerr.New(rqlerr.KafkaConfig, "invalid auto.offset.reset %q: want earliest or latest", c.reset)
 	}
 	return m, nil
 }

@@ -53,7 +53,11 @@ func (p *parser) tokenAtOff(off, b int) token {
 func (p *parser) expr(a, b int) Expr {
 	fields, c := p.rewriteRange(a, b)
 	if len(fields) != 1 {
-		p.fail(p.syntaxErr(p.tokAt(a), "extraneous input ','"))
+		t := p.tokAt(a)
+		if cs := p.topLevelCommas(a, b); len(cs) > 0 {
+			t = p.tokAt(cs[0])
+		}
+		p.fail(p.syntaxErr(t, "extraneous input '"+t.display()+"'"))
 	}
 	return c.field(fields[0], false).Expr
 }

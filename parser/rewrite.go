@@ -164,6 +164,10 @@ func (r *rewriter) seq(a, b int, arg bool) {
 		case t.Kind == tOp:
 			switch t.Val {
 			case "*":
+				// An operand (SELECT *) at the start of an item, else a product.
+				if !prevOperand && i != a && !r.tok(i-1).isOp(",") {
+					r.p.noViable(t)
+				}
 				r.emit("*", t.Off, -1)
 				i++
 				prevOperand = !prevOperand
@@ -197,7 +201,7 @@ func (r *rewriter) startsUnit(i int) bool {
 	case tString, tInt, tDecimal, tFloat, tQIdent:
 		return true
 	case tIdent:
-		return !passKeywords[t.Val] && t.Val != "ESCAPE" || t.Val == "CAST" && r.tok(i+1).isOp("(")
+		return !passKeywords[t.Val] && t.Val != "ESCAPE"
 	case tOp:
 		return t.Val == "("
 	}

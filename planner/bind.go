@@ -290,6 +290,13 @@ func isStringish(t *sqltypes.Type) bool {
 
 // compare type-checks a comparison and converts both sides to a common type.
 func (b *binder) compare(pos rqlerr.Pos, op CmpOp, l, r Expr) (Expr, error) {
+	var err error
+	if l, err = magicTimestamp(r, l); err != nil {
+		return nil, err
+	}
+	if r, err = magicTimestamp(l, r); err != nil {
+		return nil, err
+	}
 	lt, rt := l.Type(), r.Type()
 	if lt.Kind == sqltypes.KindNull && rt.Kind == sqltypes.KindNull {
 		return nil, b.errAt(rqlerr.BindType, pos, "Comparison with NULL not supported: NULL %s NULL", op)
@@ -307,6 +314,28 @@ func (b *binder) compare(pos rqlerr.Pos, op CmpOp, l, r Expr) (Expr, error) {
 		return nil, b.errAt(rqlerr.BindType, pos, "Cannot compare %s (%s) to %s (%s) with %s.", l, lt, r, rt, cmpJava[op])
 	}
 	return &Cmp{P: pos, Op: op, L: implicitCast(l, ct), R: implicitCast(r, ct)}, nil
+}
+
+// magicTimestamp converts a STRING literal compared with ROWTIME,
+// WINDOWSTART or WINDOWEND into epoch milliseconds, as ksqlDB does.
+func magicTimestamp(other, lit Expr) (Expr, error) {
+	p, ok := other.(*PseudoRef)
+	if !ok || p.Col == PseudoRowpartition || p.Col == PseudoRowoffset {
+		return lit, nil
+	}
+	l, ok := lit.(*Literal)
+	if !ok {
+		return lit, nil
+	}
+	s, ok := l.V.(string)
+	if !ok {
+		return lit, nil
+	}
+	ts, err := udf.ParseTimestampText(s)
+	if err != nil {
+		return nil, rqlerr.At(rqlerr.BindType, l.P, "Failed to parse timestamp '%s': %v", s, err)
+	}
+	return &Literal{P: l.P, V: int64(ts), T: sqltypes.Bigint, Text: l.Text}, nil
 }
 
 // comparableType returns the type both sides of a comparison are

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/rqlerr"
 	"github.com/rql/rql/sqltypes"
@@ -21,6 +24,14 @@ func (b *binder) bindCall(x *parser.Call) (Expr, error) {
 	args := make([]Expr, len(x.Args))
 	uargs := make([]udf.Arg, len(x.Args))
 	for i, a := range x.Args {
+		if i == 0 && timeUnitFuncs[x.Name] {
+			// The unit is a bare identifier (DAYS): pass its text.
+			if c, ok := a.(*parser.ColumnRef); ok && c.Qualifier == "" && timeUnits[strings.TrimSuffix(c.Name, "S")] {
+				args[i] = &Literal{P: c.Pos, V: c.Name, T: sqltypes.String, Text: c.Name}
+				uargs[i] = udf.Arg{Type: sqltypes.String, Literal: true}
+				continue
+			}
+		}
 		if lam, ok := a.(*parser.Lambda); ok {
 			lam := lam
 			uargs[i] = udf.Arg{LambdaArity: len(lam.Params), BindLambda: func(params []*sqltypes.Type) (*sqltypes.Type, error) {
@@ -64,10 +75,20 @@ func (b *binder) bindCall(x *parser.Call) (Expr, error) {
 	if def.Kind == udf.Table {
 		b.tableCalls = append(b.tableCalls, &TableCall{Name: x.Name, Fn: res, Args: args})
 		idx := b.tableBase + len(b.tableCalls) - 1
-		return &ColRef{P: x.Pos, Index: idx, Name: "", T: res.Return}, nil
+		return &ColRef{P: x.Pos, Index: idx, Name: synthName(idx - b.tableBase), T: res.Return}, nil
 	}
 	return &Call{P: x.Pos, Name: x.Name, Fn: res, Args: args}, nil
 }
+
+// synthName names the i-th table function column of a FlatMap.
+func synthName(i int) string { return "KSQL_SYNTH_" + strconv.Itoa(i) }
+
+// timeUnitFuncs take a time unit identifier as their first argument.
+var timeUnitFuncs = map[string]bool{"DATEADD": true, "DATESUB": true, "TIMEADD": true, "TIMESUB": true,
+	"TIMESTAMPADD": true, "TIMESTAMPSUB": true}
+
+var timeUnits = map[string]bool{"NANOSECOND": true, "MICROSECOND": true, "MILLISECOND": true,
+	"SECOND": true, "MINUTE": true, "HOUR": true, "DAY": true}
 
 // argCast converts a call argument to its parameter type; decimals keep
 // their own precision (functions take any DECIMAL).

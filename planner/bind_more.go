@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/rql/rql/parser"
@@ -24,50 +26,117 @@ func (b *binder) bindIn(x *parser.In) (Expr, error) {
 		return nil, err
 	}
 	out := &In{P: x.Pos, X: v, Not: x.Not}
+	t := v.Type()
 	for _, item := range x.List {
 		it, err := b.bind(item)
 		if err != nil {
 			return nil, err
 		}
-		it, err = b.coerceInItem(v.Type(), it)
-		if err != nil {
+		if it, err = b.coerceLiteral(t, it); err != nil {
 			return nil, err
 		}
 		out.List = append(out.List, it)
-	}
-	// Compare in the common type of every element.
-	t := v.Type()
-	for _, it := range out.List {
-		if it.Type().IsNumeric() && t.IsNumeric() {
-			t = commonNumeric(t, it.Type())
+		if it.Type().Kind == sqltypes.KindNull {
+			continue
 		}
+		if t.Kind == sqltypes.KindNull {
+			t = it.Type()
+			continue
+		}
+		nt, ok := widenType(t, it.Type())
+		if !ok {
+			return nil, b.errAt(rqlerr.BindType, it.Pos(), "%soperator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.", b.invalidPrefix(), t, it.Type(), it)
+		}
+		t = nt
 	}
-	out.X = implicitCast(out.X, t)
+	out.X = castTo(out.X, t)
 	for i, it := range out.List {
-		if it.Type().Kind != sqltypes.KindNull {
-			out.List[i] = implicitCast(it, t)
-		} else {
-			out.List[i] = &Cast{P: it.Pos(), X: it, To: t, Implicit: true}
-		}
+		out.List[i] = castTo(it, t)
 	}
 	return out, nil
 }
 
-// coerceInItem checks that an IN list element can be compared with type
-// t, converting string literals to t as ksqlDB does.
-func (b *binder) coerceInItem(t *sqltypes.Type, it Expr) (Expr, error) {
-	it2, err := b.coerceLiteral(t, it)
+// widenType is the type two comparable types meet in: numbers widen,
+// composites widen element-wise.
+func widenType(a, b *sqltypes.Type) (*sqltypes.Type, bool) {
+	switch {
+	case a.Kind == sqltypes.KindNull:
+		return b, true
+	case b.Kind == sqltypes.KindNull:
+		return a, true
+	case a.Equal(b):
+		return a, true
+	case a.IsNumeric() && b.IsNumeric():
+		return commonNumeric(a, b), true
+	case a.Kind == sqltypes.KindArray && b.Kind == sqltypes.KindArray:
+		e, ok := widenType(a.Elem, b.Elem)
+		return sqltypes.ArrayOf(e), ok
+	case a.Kind == sqltypes.KindMap && b.Kind == sqltypes.KindMap:
+		k, ok1 := widenType(a.Key, b.Key)
+		v, ok2 := widenType(a.Elem, b.Elem)
+		return sqltypes.MapOf(k, v), ok1 && ok2
+	case a.Kind == sqltypes.KindStruct && b.Kind == sqltypes.KindStruct:
+		// Fields match by name; the result has every field of both.
+		fs := append([]sqltypes.Field(nil), a.Fields...)
+		for _, f := range b.Fields {
+			i := a.FieldIndex(f.Name)
+			if i < 0 {
+				fs = append(fs, f)
+				continue
+			}
+			ft, ok := widenType(a.Fields[i].Type, f.Type)
+			if !ok {
+				return nil, false
+			}
+			fs[i] = sqltypes.Field{Name: f.Name, Type: ft}
+		}
+		return sqltypes.StructOf(fs...), true
+	case isTemporal(a) && isTemporal(b):
+		return sqltypes.TimestampT, true
+	}
+	return nil, false
+}
+
+// parseInLiteral converts a STRING literal met by an operand of type t:
+// numbers keep their own type (so that '2147483648' widens an INT),
+// booleans accept ksqlDB's spellings (t, tr, yes, y, ...).
+func parseInLiteral(s string, t *sqltypes.Type) (sqltypes.Value, *sqltypes.Type, bool) {
+	trimmed := strings.TrimSpace(s)
+	switch {
+	case t.Kind == sqltypes.KindBoolean:
+		l := strings.ToLower(trimmed)
+		if l == "" {
+			return nil, nil, false
+		}
+		switch {
+		case strings.HasPrefix("true", l) || strings.HasPrefix("yes", l):
+			return true, sqltypes.Boolean, true
+		case strings.HasPrefix("false", l) || strings.HasPrefix("no", l):
+			return false, sqltypes.Boolean, true
+		}
+		return nil, nil, false
+	case t.IsNumeric():
+		if n, err := strconv.ParseInt(trimmed, 10, 64); err == nil {
+			if n >= math.MinInt32 && n <= math.MaxInt32 {
+				return int32(n), sqltypes.Int, true
+			}
+			return n, sqltypes.Bigint, true
+		}
+		if !strings.ContainsAny(trimmed, "eE") {
+			if d, err := sqltypes.ParseDecimal(trimmed); err == nil {
+				return d, decimalTypeOf(d), true
+			}
+		}
+		if f, err := strconv.ParseFloat(trimmed, 64); err == nil {
+			return f, sqltypes.Double, true
+		}
+		return nil, nil, false
+	}
+	v, err := parseLiteralAs(s, t)
 	if err != nil {
-		return nil, err
+		return nil, nil, false
 	}
-	it = it2
-	if it.Type().Kind == sqltypes.KindNull || t.Kind == sqltypes.KindNull {
-		return it, nil
-	}
-	if _, ok := comparableType(CmpEq, t, it.Type()); ok && (t.IsPrimitive() || t.Equal(it.Type())) {
-		return it, nil
-	}
-	return nil, b.errAt(rqlerr.BindType, it.Pos(), "%soperator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.", b.invalidPrefix(), t, it.Type(), it)
+	return v, t, true
 }
 
 // coerceLiteral converts a STRING literal (possibly nested in array, map
@@ -76,15 +145,19 @@ func (b *binder) coerceInItem(t *sqltypes.Type, it Expr) (Expr, error) {
 func (b *binder) coerceLiteral(t *sqltypes.Type, it Expr) (Expr, error) {
 	switch x := it.(type) {
 	case *Literal:
+		if t.Kind == sqltypes.KindString && x.T.IsNumeric() {
+			txt := formatValue(x.V)
+			return &Literal{P: x.P, V: txt, T: sqltypes.String, Text: "'" + txt + "'"}, nil
+		}
 		s, ok := x.V.(string)
-		if !ok || t.Kind == sqltypes.KindString || !t.IsPrimitive() {
+		if !ok || t.Kind == sqltypes.KindString || !t.IsPrimitive() || t.Kind == sqltypes.KindNull {
 			return it, nil
 		}
-		v, err := parseLiteralAs(s, t)
-		if err != nil {
+		v, vt, ok := parseInLiteral(s, t)
+		if !ok {
 			return nil, b.errAt(rqlerr.BindType, x.P, "%sinvalid input syntax for type %s: \"%s\".", b.invalidPrefix(), t.Kind, s)
 		}
-		return &Literal{P: x.P, V: v, T: t, Text: x.Text}, nil
+		return &Literal{P: x.P, V: v, T: vt, Text: x.Text}, nil
 	case *ArrayCtor:
 		if t.Kind != sqltypes.KindArray {
 			return it, nil
@@ -169,6 +242,12 @@ func (b *binder) bindBetween(x *parser.Between) (Expr, error) {
 	}
 	hi, err := b.bind(x.Hi)
 	if err != nil {
+		return nil, err
+	}
+	if lo, err = magicTimestamp(v, lo); err != nil {
+		return nil, err
+	}
+	if hi, err = magicTimestamp(v, hi); err != nil {
 		return nil, err
 	}
 	t := v.Type()
@@ -379,22 +458,55 @@ func (b *binder) bindArray(x *parser.ArrayCtor) (Expr, error) {
 	return out, nil
 }
 
-// unify returns the common type of es (sqltypes.Null when all are NULL).
+// unify returns the common type of es (sqltypes.Null when all are NULL),
+// converting string literals among numbers to DECIMAL literals as ksqlDB
+// does. es is updated in place.
 func (b *binder) unify(es []Expr, what string) (*sqltypes.Type, error) {
 	var t *sqltypes.Type
+	isStrLit := func(e Expr) bool {
+		l, ok := e.(*Literal)
+		if !ok {
+			return false
+		}
+		_, str := l.V.(string)
+		return str
+	}
 	for _, e := range es {
 		et := e.Type()
-		switch {
-		case et.Kind == sqltypes.KindNull:
-		case t == nil:
+		if et.Kind == sqltypes.KindNull || isStrLit(e) {
+			continue
+		}
+		if t == nil {
 			t = et
-		case t.IsNumeric() && et.IsNumeric():
-			t = commonNumeric(t, et)
-		case t.Equal(et):
-		case t.Kind == sqltypes.KindString:
-			// A string literal may become another type (coerced later).
-		default:
+			continue
+		}
+		nt, ok := widenType(t, et)
+		if !ok {
 			return nil, b.errAt(rqlerr.BindType, e.Pos(), "invalid input syntax for type %s: %s", t, e)
+		}
+		t = nt
+	}
+	for i, e := range es {
+		if !isStrLit(e) {
+			continue
+		}
+		l := e.(*Literal)
+		switch {
+		case t == nil || t.Kind == sqltypes.KindString:
+			t = sqltypes.String
+		case t.IsNumeric():
+			d, err := sqltypes.ParseDecimal(l.V.(string))
+			if err != nil {
+				return nil, b.errAt(rqlerr.BindType, l.P, "invalid input syntax for type %s: \"%s\"", t, l.V)
+			}
+			es[i] = &Literal{P: l.P, V: d, T: decimalTypeOf(d), Text: l.Text}
+			t = commonNumeric(t, es[i].Type())
+		default:
+			v, err := parseLiteralAs(l.V.(string), t)
+			if err != nil {
+				return nil, b.errAt(rqlerr.BindType, l.P, "invalid input syntax for type %s: \"%s\"", t, l.V)
+			}
+			es[i] = &Literal{P: l.P, V: v, T: t, Text: l.Text}
 		}
 	}
 	if t == nil {

@@ -183,3 +183,18 @@ func (c *Catalog) QueriesReading(name string) []string {
 	}
 	return out
 }
+
+// NewCatalogFrom returns a copy of c whose changes do not affect c
+// (sources and types are shared: they are immutable).
+func NewCatalogFrom(c *Catalog) *Catalog {
+	n := NewCatalog(c.Props)
+	for _, name := range c.order {
+		n.PutSource(c.sources[name])
+	}
+	for k, v := range c.types {
+		n.types[k] = v
+	}
+	n.queries = append(n.queries, c.queries...)
+	n.seq = c.seq
+	return n
+}

@@ -70,9 +70,12 @@ func (p *stmtPlanner) createSource(s *parser.CreateSource) (StatementPlan, error
 	src := &Source{
 		Name: s.Name, Kind: s.Kind, Topic: w.topic, Schema: schema,
 		KeyFormat: w.keyFormat, ValueFormat: w.valFormat, KeyOpts: w.keyOpts, ValueOpts: w.valOpts,
-		Partitions: w.partitions, ReadOnly: s.Source, SQL: s.Text,
+		Partitions: w.partitions, ReadOnly: s.Source, SQL: s.Text, Window: w.window,
 	}
-	if err := p.finishSource(src, w); err != nil {
+	if src.Window != nil && len(schema.Key()) == 0 {
+		return nil, rqlerr.At(rqlerr.BindInvalid, s.StmtPos, "Windowed sources require a key column.")
+	}
+	if err := p.finishSource(src, w, false); err != nil {
 		return nil, err
 	}
 	_, exists := p.cat.SourceByName(s.Name)
@@ -89,12 +92,13 @@ func (p *stmtPlanner) defaultKeyFormat() string {
 
 // finishSource applies the WRAP_SINGLE_VALUE default, resolves the
 // TIMESTAMP column and checks the formats can carry the schema.
-func (p *stmtPlanner) finishSource(src *Source, w *withProps) error {
+func (p *stmtPlanner) finishSource(src *Source, w *withProps, sink bool) error {
 	if w.keyFormat == format.None && len(src.Schema.Key()) > 0 {
 		return rqlerr.New(rqlerr.FormatUnsupported, "The 'NONE' format can only be used when no columns are defined. Got: %s", colList(src.Schema.Key()))
 	}
-	if len(src.Schema.Key()) == 0 && w.keyFormat != format.None && src.Window == nil {
-		// ksqlDB uses the NONE key format for streams without key columns.
+	if len(src.Schema.Key()) == 0 && w.keyFormat != format.None && src.Window == nil && (sink || !w.keyExplicit) {
+		// ksqlDB uses the NONE key format for sources without key columns
+		// (a declared one is kept, for queries that add a key).
 		src.KeyFormat = format.None
 	}
 	if w.wrapSet && len(src.Schema.Value()) != 1 {
@@ -131,7 +135,7 @@ func checkFormats(src *Source) error {
 	key := src.Schema.Key()
 	for _, c := range key {
 		if containsMap(c.Type) {
-			return rqlerr.New(rqlerr.FormatUnsupported, "Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. ", c.Name)
+			return rqlerr.New(rqlerr.FormatUnsupported, "Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", c.Name, c.Type)
 		}
 	}
 	if src.KeyFormat != format.None || len(key) > 0 {

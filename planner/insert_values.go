@@ -27,9 +27,6 @@ func (p *stmtPlanner) insertValues(s *parser.InsertValues) (StatementPlan, error
 	cols := s.Columns
 	if len(cols) == 0 {
 		for _, c := range schema.Columns {
-			if c.NS == sqltypes.NSHeaders {
-				continue
-			}
 			cols = append(cols, c.Name)
 		}
 	}

@@ -94,6 +94,10 @@ func (p *stmtPlanner) plan(stmt parser.Statement) (StatementPlan, error) {
 			return nil, err
 		}
 		return &CreateTypePlan{Name: strings.ToUpper(s.Name), Type: t}, nil
+	case *parser.RunScript:
+		return nil, rqlerr.At(rqlerr.ParseUnsupported, s.StmtPos, "line %d:%d: Syntax Error\nUnknown statement 'RUN'", s.StmtPos.Line, s.StmtPos.Col)
+	case *parser.AlterSource:
+		return p.alter(s)
 	case *parser.DefineVariable, *parser.UndefineVariable:
 		return &NoopPlan{}, nil
 	}
@@ -106,7 +110,7 @@ func (p *stmtPlanner) selectStmt(s *parser.SelectStmt) (StatementPlan, error) {
 	if s.Query.Emit != parser.EmitChanges {
 		return nil, rqlerr.At(rqlerr.BindUnsupported, s.StmtPos, "pull queries are not supported yet")
 	}
-	shape, err := p.planBody(s.Query, "", false)
+	shape, err := p.planBody(s.Query, "", false, "")
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +134,11 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 			return nil, rqlerr.At(rqlerr.StmtReadOnly, s.NamePos, "Cannot add %s '%s': CREATE OR REPLACE is not supported on source %ss.", kind, s.Name, kind)
 		}
 	}
-	shape, err := p.planBody(s.Query, s.Name, true)
+	tsCol := ""
+	if tp, ok := s.Props.Get("TIMESTAMP"); ok {
+		tsCol = strings.ToUpper(strings.Trim(propString(tp), "`"))
+	}
+	shape, err := p.planBody(s.Query, s.Name, true, tsCol)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +164,7 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 	sink := &Source{
 		Name: s.Name, Kind: s.Kind, Topic: topic, Schema: shape.root.Out,
 		KeyFormat: w.keyFormat, ValueFormat: w.valFormat, KeyOpts: w.keyOpts, ValueOpts: w.valOpts,
-		Partitions: w.partitions, SQL: s.Text,
+		Partitions: w.partitions, SQL: s.Text, Window: in.Window,
 	}
 	if sink.Partitions == 0 {
 		sink.Partitions = in.Partitions
@@ -168,7 +176,7 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 	if sink.KeyOpts.Delimiter == "" && sink.KeyFormat == in.KeyFormat {
 		sink.KeyOpts.Delimiter = in.KeyOpts.Delimiter
 	}
-	if err := p.finishSource(sink, w); err != nil {
+	if err := p.finishSource(sink, w, true); err != nil {
 		return nil, err
 	}
 	prefix := "CSAS"
@@ -224,7 +232,7 @@ func (p *stmtPlanner) insertInto(s *parser.InsertInto) (StatementPlan, error) {
 	if len(target.Schema.Headers()) > 0 {
 		return nil, rqlerr.At(rqlerr.StmtIncompatible, s.TargetPos, "Cannot insert into %s because it has header columns", s.Target)
 	}
-	shape, err := p.planBody(s.Query, s.Target, true)
+	shape, err := p.planBody(s.Query, s.Target, true, "")
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,7 @@ func (p *stmtPlanner) bindSelect(b *binder, items []parser.SelectItem, sc *scope
 			pi.name, pi.aliased = it.Alias, true
 		} else {
 			pi.name = derivedName(it.Expr, e)
+			_, pi.deref = e.(*Deref)
 		}
 		out = append(out, pi)
 	}

@@ -40,6 +40,10 @@ type withProps struct {
 	timestamp           string
 	timestampFormat     string
 	wrapSet             bool
+	// keyExplicit is set when KEY_FORMAT or FORMAT was given.
+	keyExplicit bool
+	// window is set by WINDOW_TYPE / WINDOW_SIZE.
+	window *parser.Window
 }
 
 // parseWith validates a WITH clause. defaults supplies the key and value
@@ -71,6 +75,7 @@ func parseWith(props parser.Properties, defKey, defVal string) (*withProps, erro
 	if hasF {
 		k, v, hasK, hasV = f, f, true, true
 	}
+	w.keyExplicit = hasK
 	if !hasK {
 		k = defKey
 	}
@@ -92,6 +97,27 @@ func parseWith(props parser.Properties, defKey, defVal string) (*withProps, erro
 		}
 	}
 	w.timestampFormat, _ = get("TIMESTAMP_FORMAT")
+	if wt, ok := get("WINDOW_TYPE"); ok {
+		win := &parser.Window{Retention: -1, Grace: -1}
+		switch strings.ToUpper(wt) {
+		case "TUMBLING":
+			win.Kind = parser.WindowTumbling
+		case "HOPPING":
+			win.Kind = parser.WindowHopping
+		case "SESSION":
+			win.Kind = parser.WindowSession
+		default:
+			return nil, rqlerr.New(rqlerr.StmtInvalidProps, "Invalid value for WINDOW_TYPE: %s. Valid values are SESSION, HOPPING, TUMBLING", wt)
+		}
+		if ws, ok := get("WINDOW_SIZE"); ok {
+			ms, err := parseDuration(ws)
+			if err != nil {
+				return nil, err
+			}
+			win.Size = ms
+		}
+		w.window = win
+	}
 	if p, ok := props.Get("WRAP_SINGLE_VALUE"); ok {
 		b, err := strconv.ParseBool(propString(p))
 		if err != nil {
@@ -124,8 +150,29 @@ func parseWith(props parser.Properties, defKey, defVal string) (*withProps, erro
 	return w, nil
 }
 
+// parseDuration parses "30 SECONDS", "1 MINUTE", "500 MILLISECONDS" into
+// milliseconds.
+func parseDuration(s string) (int64, error) {
+	f := strings.Fields(s)
+	if len(f) != 2 {
+		return 0, rqlerr.New(rqlerr.StmtInvalidProps, "Invalid duration: '%s'", s)
+	}
+	n, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return 0, rqlerr.New(rqlerr.StmtInvalidProps, "Invalid duration: '%s'", s)
+	}
+	unit := strings.TrimSuffix(strings.ToUpper(f[1]), "S")
+	mult := map[string]int64{"MILLISECOND": 1, "SECOND": 1000, "MINUTE": 60000, "HOUR": 3600000, "DAY": 86400000}[unit]
+	if mult == 0 {
+		return 0, rqlerr.New(rqlerr.StmtInvalidProps, "Invalid duration unit: '%s'", f[1])
+	}
+	return n * mult, nil
+}
+
 func checkDelimiter(name, d string) error {
 	switch {
+	case d != "" && strings.TrimSpace(d) == "":
+		return rqlerr.New(rqlerr.StmtInvalidProps, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'", name)
 	case d == "":
 		return rqlerr.New(rqlerr.StmtInvalidProps, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the word 'TAB' or 'SPACE' instead", name)
 	case strings.EqualFold(d, "TAB"), strings.EqualFold(d, "SPACE"), len([]rune(d)) == 1:

@@ -23,12 +23,15 @@ type projItem struct {
 	expr    Expr
 	key     bool
 	aliased bool
-	pos     rqlerr.Pos
+	// deref marks names derived from A->B, which must not clash with
+	// source columns either.
+	deref bool
+	pos   rqlerr.Pos
 }
 
 // planBody plans FROM ... WHERE ... PARTITION BY ... SELECT. sinkName names
 // the sink in messages; persistent says whether ksqlDB's key rules apply.
-func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool) (*queryShape, error) {
+func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool, tsCol string) (*queryShape, error) {
 	if q.Window != nil {
 		return nil, rqlerr.At(rqlerr.BindUnsupported, q.Window.Pos, "windowed aggregation (WINDOW) is not supported yet")
 	}
@@ -49,7 +52,7 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	if !ok {
 		return nil, rqlerr.At(rqlerr.BindUnknownSource, tbl.Pos, "Source `%s` does not exist.", tbl.Name)
 	}
-	if src.Window != nil && persistent {
+	if src.Window != nil && persistent && src.Kind == parser.KindTable {
 		return nil, rqlerr.At(rqlerr.BindUnsupported, tbl.Pos, "KSQL does not support persistent queries on windowed tables.")
 	}
 	quals := []string{src.Name}
@@ -80,7 +83,7 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	items := q.Select
 	gen := newAliasGen(sc, items)
 	var keyIdx []int
-	var keyDesc []string
+	var keyDesc, keyNames []string
 	partition := false
 	subst := map[string]Expr{}
 	if q.PartitionBy != nil {
@@ -97,6 +100,7 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 			idx := len(sc.cols) + i
 			keyIdx = append(keyIdx, idx)
 			keyDesc = append(keyDesc, rk.desc[i])
+			keyNames = append(keyNames, FormatExpr(q.PartitionBy[i], ""))
 			subst[k.String()] = &ColRef{P: k.Pos(), Index: idx, Name: rk.node.Out.Columns[idx].Name, T: k.Type()}
 		}
 		old := sc
@@ -118,6 +122,7 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 		for _, i := range keyIndexes(src.Schema) {
 			keyIdx = append(keyIdx, i)
 			keyDesc = append(keyDesc, src.Schema.Columns[i].Name)
+			keyNames = append(keyNames, src.Schema.Columns[i].Name)
 		}
 	}
 
@@ -135,7 +140,7 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	if len(b.tableCalls) > 0 {
 		out := &sqltypes.Schema{Columns: append([]sqltypes.Column(nil), node.Schema().Columns...)}
 		for i, c := range b.tableCalls {
-			out.Columns = append(out.Columns, sqltypes.Column{Name: "KSQL_SYNTH_" + strconv.Itoa(i), Type: c.Fn.Return})
+			out.Columns = append(out.Columns, sqltypes.Column{Name: synthName(i), Type: c.Fn.Return})
 		}
 		node = &FlatMap{Input: node, Calls: b.tableCalls, Out: out}
 	}
@@ -151,15 +156,33 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 		}
 		return &queryShape{root: &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}, source: src, sources: []string{src.Name}}, nil
 	}
-	if err := markKeys(proj, keyIdx, keyDesc, sinkName, partition); err != nil {
+	for _, it := range proj {
+		if it.expr.Type().Kind == sqltypes.KindNull {
+			return nil, rqlerr.At(rqlerr.BindType, it.pos, "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+		}
+	}
+	if tsCol != "" && !hasItem(proj, tsCol) {
+		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", tsCol)
+	}
+	allowMissing := p.prop("ksql.new.query.planner.enabled") == "true" && !partition
+	if err := markKeys(proj, keyIdx, keyDesc, keyNames, sinkName, partition, allowMissing); err != nil {
 		return nil, err
 	}
 	out := &sqltypes.Schema{}
 	var exprs []Expr
-	// Key columns first, in key order.
-	for _, ki := range keyIdx {
+	// Key columns first: in PARTITION BY order, else in projection order.
+	if partition {
+		for _, ki := range keyIdx {
+			for _, it := range proj {
+				if it.key && it.expr.(*ColRef).Index == ki {
+					out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type(), NS: sqltypes.NSKey})
+					exprs = append(exprs, it.expr)
+				}
+			}
+		}
+	} else {
 		for _, it := range proj {
-			if it.key && it.expr.(*ColRef).Index == ki {
+			if it.key {
 				out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type(), NS: sqltypes.NSKey})
 				exprs = append(exprs, it.expr)
 			}
@@ -187,6 +210,15 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	return &queryShape{root: &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}, source: src, sources: []string{src.Name}}, nil
 }
 
+func hasItem(proj []*projItem, name string) bool {
+	for _, it := range proj {
+		if it.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // clauseErr prefixes type errors with the clause, as ksqlDB does.
 func clauseErr(clause string, err error) error {
 	e, ok := err.(*rqlerr.Error)
@@ -200,7 +232,7 @@ func clauseErr(clause string, err error) error {
 
 // markKeys finds the projection items that carry the key and checks
 // ksqlDB's rules: each key exactly once.
-func markKeys(proj []*projItem, keyIdx []int, keyDesc []string, sink string, partition bool) error {
+func markKeys(proj []*projItem, keyIdx []int, keyDesc, keyNames []string, sink string, partition, allowMissing bool) error {
 	var missing []string
 	for n, ki := range keyIdx {
 		var names []string
@@ -214,12 +246,14 @@ func markKeys(proj []*projItem, keyIdx []int, keyDesc []string, sink string, par
 			missing = append(missing, keyDesc[n])
 		}
 		if len(names) > 1 {
-			return rqlerr.New(rqlerr.BindInvalid, "The projection contains a key column (`%s`) more than once, aliased as: %s.", keyDesc[n], strings.Join(names, " and "))
+			return rqlerr.New(rqlerr.BindInvalid, "The projection contains a key column (`%s`) more than once, aliased as: %s.", keyNames[n], strings.Join(names, " and "))
 		}
 	}
-	if len(missing) == 0 {
+	if len(missing) == 0 || allowMissing {
 		return nil
 	}
+	// ksqlDB lists every key column when any is missing.
+	missing = keyDesc
 	what := "key column"
 	if partition {
 		what = "partitioning expression"
@@ -239,14 +273,16 @@ func markKeys(proj []*projItem, keyIdx []int, keyDesc []string, sink string, par
 
 // aliasGen generates KSQL_COL_n names that clash with no source column.
 type aliasGen struct {
-	next  int
-	taken map[string]bool
+	next    int
+	taken   map[string]bool
+	srcCols map[string]bool
 }
 
 func newAliasGen(sc *scope, items []parser.SelectItem) *aliasGen {
-	g := &aliasGen{taken: map[string]bool{}}
+	g := &aliasGen{taken: map[string]bool{}, srcCols: map[string]bool{}}
 	for _, c := range sc.cols {
 		g.taken[c.Name] = true
+		g.srcCols[c.Name] = true
 	}
 	for _, it := range items {
 		if it.Alias != "" {
@@ -287,7 +323,7 @@ func nameItems(proj []*projItem, gen *aliasGen) error {
 			continue
 		}
 		base, n := it.name, it.name
-		for i := 1; used[n]; i++ {
+		for i := 1; used[n] || (it.deref && gen.srcCols[n]); i++ {
 			n = base + "_" + strconv.Itoa(i)
 		}
 		it.name = n
@@ -306,7 +342,7 @@ func derivedName(ast parser.Expr, e Expr) string {
 		}
 		return x.Name
 	}
-	if c, ok := e.(*ColRef); ok {
+	if c, ok := e.(*ColRef); ok && !strings.HasPrefix(c.Name, "KSQL_SYNTH_") {
 		return c.Name
 	}
 	switch x := ast.(type) {

@@ -13,5 +13,6 @@ func Builtins() *Registry {
 	registerCollections(r)
 	registerLambda(r)
 	registerTable(r)
+	registerAggregates(r)
 	return r
 }

@@ -95,6 +95,9 @@ type Variant struct {
 	// e.g. TO_JSON_STRING printing STRUCT field names): Resolve then
 	// returns a copy of the variant whose Eval is EvalFor(ArgTypes).
 	EvalFor func(argTypes []*sqltypes.Type) EvalFunc
+	// Aggregate is set on the variants of an Aggregate function (Eval is
+	// then unused): see AggregateSpec in aggregate.go.
+	Aggregate *AggregateSpec
 }
 
 // FuncDef is a named function with one or more variants.

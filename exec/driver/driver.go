@@ -175,6 +175,11 @@ func (d *Driver) emitter(window *Window) exec.RecordSink {
 		}
 		if r.HasWindow {
 			rec.Window = &Window{Start: r.WindowStart, End: r.WindowEnd, Type: "TIME"}
+			for _, s := range d.cat.SourcesForTopic(r.Topic) {
+				if s.Window != nil && s.Window.Kind == parser.WindowSession {
+					rec.Window.Type = "SESSION"
+				}
+			}
 		}
 		return d.Produce(ctx, rec)
 	})
