@@ -244,7 +244,7 @@ func OnRevoked(fn func(ctx context.Context, parts []TopicPartition, lost bool)) 
 var reservedProps = map[kind]map[string]bool{
 	kindConsumer: {"group.id": true, "enable.auto.commit": true, "isolation.level": true,
 		"enable.auto.offset.store": true, "go.application.rebalance.enable": true,
-		"group.instance.id": true,
+		"group.instance.id":        true,
 		"go.events.channel.enable": true},
 	kindProducer: {"transactional.id": true, "go.delivery.reports": true},
 }
@@ -345,4 +345,3 @@ func (c *cfg) timeoutMs(ctx context.Context) int {
 	}
 	return int(d / time.Millisecond)
 }
-

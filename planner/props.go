@@ -174,7 +174,7 @@ func checkDelimiter(name, d string) error {
 	case d != "" && strings.TrimSpace(d) == "":
 		return rqlerr.New(rqlerr.StmtInvalidProps, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'", name)
 	case d == "":
-		return rqlerr.New(rqlerr.StmtInvalidProps, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the word 'TAB' or 'SPACE' instead", name)
+		return rqlerr.New(rqlerr.StmtInvalidProps, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'", name)
 	case strings.EqualFold(d, "TAB"), strings.EqualFold(d, "SPACE"), len([]rune(d)) == 1:
 		return nil
 	}
