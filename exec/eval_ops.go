@@ -26,7 +26,9 @@ func compileArith(x *planner.Arith) (evalFn, error) {
 	case sqltypes.KindBigint:
 		f = func(a, b sqltypes.Value) (sqltypes.Value, error) { return arithBigint(op, a.(int64), b.(int64)) }
 	case sqltypes.KindDouble:
-		f = func(a, b sqltypes.Value) (sqltypes.Value, error) { return arithDouble(op, a.(float64), b.(float64)), nil }
+		f = func(a, b sqltypes.Value) (sqltypes.Value, error) {
+			return arithDouble(op, a.(float64), b.(float64)), nil
+		}
 	case sqltypes.KindDecimal:
 		f = func(a, b sqltypes.Value) (sqltypes.Value, error) {
 			return arithDecimal(op, toDecimal(a), toDecimal(b), t)

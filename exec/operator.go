@@ -140,13 +140,13 @@ func (c *Chain) EmitWatermark(ctx context.Context, wm Watermark) error {
 // Discard is a Collector that drops everything.
 type Discard struct{}
 
-func (Discard) Collect(context.Context, *Batch) error           { return nil }
+func (Discard) Collect(context.Context, *Batch) error          { return nil }
 func (Discard) EmitWatermark(context.Context, Watermark) error { return nil }
 
 // CollectFunc adapts a function to Collector (watermarks are dropped).
 type CollectFunc func(ctx context.Context, b *Batch) error
 
-func (f CollectFunc) Collect(ctx context.Context, b *Batch) error   { return f(ctx, b) }
+func (f CollectFunc) Collect(ctx context.Context, b *Batch) error  { return f(ctx, b) }
 func (CollectFunc) EmitWatermark(context.Context, Watermark) error { return nil }
 
 // base gives operators no-op watermark, flush and close.

@@ -15,8 +15,8 @@ type Rekey struct {
 	// keyOnly marks key expressions that read only key columns: they are
 	// computed for null-valued records too (others give NULL).
 	keyOnly []bool
-	width int
-	out   Batch
+	width   int
+	out     Batch
 }
 
 var _ Operator = (*Rekey)(nil)

@@ -10,12 +10,7 @@ import (
 // The String methods follow ksqlDB's ExpressionFormatter, whose output
 // appears in error messages and in generated names.
 
-func (e *ColRef) String() string {
-	if e.Qualifier != "" && e.Qualifier != "\x00" {
-		return e.Name
-	}
-	return e.Name
-}
+func (e *ColRef) String() string    { return e.Name }
 func (e *PseudoRef) String() string { return e.Col.String() }
 func (e *LambdaVar) String() string { return e.Name }
 func (e *Literal) String() string {
@@ -34,10 +29,14 @@ func (e *Cast) String() string {
 	}
 	return "CAST(" + e.X.String() + " AS " + e.To.String() + ")"
 }
-func (e *Arith) String() string  { return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")" }
+func (e *Arith) String() string {
+	return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")"
+}
 func (e *Neg) String() string    { return "-" + e.X.String() }
 func (e *Concat) String() string { return "(" + e.L.String() + " || " + e.R.String() + ")" }
-func (e *Cmp) String() string    { return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")" }
+func (e *Cmp) String() string {
+	return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")"
+}
 func (e *Logic) String() string {
 	op := " OR "
 	if e.And {

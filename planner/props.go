@@ -33,13 +33,13 @@ func propString(p parser.Property) string {
 
 // withProps is a validated WITH clause.
 type withProps struct {
-	topic               string
+	topic                string
 	keyFormat, valFormat string
-	keyOpts, valOpts    format.Options
-	partitions          int
-	timestamp           string
-	timestampFormat     string
-	wrapSet             bool
+	keyOpts, valOpts     format.Options
+	partitions           int
+	timestamp            string
+	timestampFormat      string
+	wrapSet              bool
 	// keyExplicit is set when KEY_FORMAT or FORMAT was given.
 	keyExplicit bool
 	// window is set by WINDOW_TYPE / WINDOW_SIZE.

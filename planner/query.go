@@ -166,6 +166,9 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	}
 	allowMissing := p.prop("ksql.new.query.planner.enabled") == "true" && !partition
 	if err := markKeys(proj, keyIdx, keyDesc, keyNames, sinkName, partition, allowMissing); err != nil {
+		if e, ok := err.(*rqlerr.Error); ok && !e.Pos.IsValid() {
+			e.Pos = q.Pos
+		}
 		return nil, err
 	}
 	out := &sqltypes.Schema{}

@@ -232,14 +232,4 @@ func sameValue(g, w sqltypes.Value) bool {
 	return ValuesEqual(g, w)
 }
 
-func dec(s string) sqltypes.Decimal {
-	d, err := sqltypes.ParseDecimal(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
-func st(vs ...sqltypes.Value) *sqltypes.Struct { return &sqltypes.Struct{Vals: vs} }
-
 func vals(vs ...sqltypes.Value) []sqltypes.Value { return vs }

@@ -39,6 +39,8 @@ type Driver struct {
 	queries []*running
 	log     []LogEntry
 	depth   int
+	// vars are the DEFINE'd variables, substituted in later Execute calls.
+	vars map[string]string
 }
 
 type topic struct {
@@ -67,7 +69,7 @@ func New(opts Options) (*Driver, error) {
 		opts.MaxDepth = 64
 	}
 	return &Driver{opts: opts, reg: opts.Registry, cat: planner.NewCatalog(opts.Properties),
-		topics: map[string]*topic{}}, nil
+		topics: map[string]*topic{}, vars: map[string]string{}}, nil
 }
 
 // Catalog returns the driver's catalog (sources, types, queries, properties).
@@ -193,7 +195,7 @@ func (d *Driver) logEntry(e exec.LogEntry) {
 // first failing statement, returning the results of the statements before
 // it and the error (an *rqlerr.Error).
 func (d *Driver) Execute(ctx context.Context, sql string) ([]Result, error) {
-	stmts, err := parser.Parse(sql, parser.ParseOptions{})
+	stmts, err := parser.Parse(sql, parser.ParseOptions{Variables: d.vars})
 	if err != nil {
 		return nil, err
 	}
@@ -299,6 +301,14 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		}
 		return Result{Kind: "CREATE_TYPE", Message: "Registered custom type with name '" + p.Name + "'"}, nil
 	case *planner.NoopPlan:
+		switch v := s.(type) {
+		case *parser.DefineVariable:
+			d.vars[v.Name] = v.Value
+			return Result{Kind: "DEFINE_VARIABLE"}, nil
+		case *parser.UndefineVariable:
+			delete(d.vars, v.Name)
+			return Result{Kind: "UNDEFINE_VARIABLE"}, nil
+		}
 		return Result{Kind: "NOOP", Message: p.Message}, nil
 	}
 	return Result{}, rqlerr.Bug("unhandled plan %T", plan)

@@ -123,3 +123,46 @@ INSERT INTO INPUT (ID, A) VALUES ('y', 2);`)
 		t.Fatalf("insert timestamp %d", d.Records("input")[0].Timestamp)
 	}
 }
+
+func TestCTASOverTable(t *testing.T) {
+	d := newDriver(t)
+	run(t, d, `CREATE TABLE T (ID STRING PRIMARY KEY, V INT) WITH (kafka_topic='t', value_format='JSON');
+CREATE TABLE O AS SELECT ID, V * 2 AS V2 FROM T WHERE V > 0;`)
+	produce(t, d, "t", "a", `{"V": 1}`, 1)
+	produce(t, d, "t", "a", `{"V": 0}`, 2)
+	produce(t, d, "t", "b", "", 3)
+	got := values(d, "O")
+	want := []string{`a|{"V2":2}`, `a|`, `b|`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got %q want %q", got, want)
+	}
+}
+
+func TestExplainAndShow(t *testing.T) {
+	d := newDriver(t)
+	run(t, d, `CREATE STREAM INPUT (ID STRING KEY, A INT) WITH (kafka_topic='input', value_format='JSON');
+CREATE STREAM OUTPUT AS SELECT ID, A FROM INPUT PARTITION BY A;`)
+	res := run(t, d, `EXPLAIN CSAS_OUTPUT_0; SHOW QUERIES; DESCRIBE OUTPUT;`)
+	if !strings.Contains(res[0].Message, "• rekey") || !strings.Contains(res[0].Message, "CSAS_OUTPUT_0-repartition") {
+		t.Fatalf("explain:\n%s", res[0].Message)
+	}
+	if len(res[1].Rows) != 1 || res[1].Rows[0][0] != "CSAS_OUTPUT_0" {
+		t.Fatalf("show queries: %v", res[1].Rows)
+	}
+	if len(res[2].Rows) != 2 || res[2].Rows[0][2] != "INTEGER (key)" {
+		t.Fatalf("describe: %v", res[2].Rows)
+	}
+}
+
+func TestStopsAtFirstError(t *testing.T) {
+	d := newDriver(t)
+	res, err := d.Execute(context.Background(), `CREATE STREAM INPUT (ID STRING KEY, A INT) WITH (kafka_topic='input', value_format='JSON');
+CREATE STREAM OUTPUT AS SELECT ID, NOPE FROM INPUT;
+CREATE STREAM X (ID STRING KEY) WITH (kafka_topic='x', value_format='JSON');`)
+	if err == nil || len(res) != 1 {
+		t.Fatalf("res %v err %v", res, err)
+	}
+	if _, ok := d.Catalog().SourceByName("X"); ok {
+		t.Fatal("statement after the failing one ran")
+	}
+}

@@ -69,7 +69,16 @@ func (d *Driver) show(p *planner.ShowPlan) (Result, error) {
 		}
 		return res, nil
 	case parser.ShowVariables:
-		return Result{Kind: "SHOW_VARIABLES", Columns: []string{"Variable Name", "Value"}}, nil
+		res := Result{Kind: "SHOW_VARIABLES", Columns: []string{"Variable Name", "Value"}}
+		names := make([]string, 0, len(d.vars))
+		for n := range d.vars {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			res.Rows = append(res.Rows, []string{n, d.vars[n]})
+		}
+		return res, nil
 	}
 	return Result{}, fmt.Errorf("unknown SHOW")
 }

@@ -1,0 +1,9 @@
+package devbroker
+
+import (
+	"testing"
+
+	"github.com/rql/rql/internal/deptest"
+)
+
+func TestDependencies(t *testing.T) { deptest.AllowOnly(t, "rqlerr") }
