@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -20,6 +21,10 @@ import (
 //	-- input {"topic": ...}   produce one record (JSON on the same line)
 //	-- property: name=value   a config property (ksqlDB name)
 //	-- skip: <reason>         do not run: a known engine bug
+//	-- max-rows: <n>          render at most n rows of each statement's
+//	                          table, then "... (more rows)" (for SHOW
+//	                          FUNCTIONS, whose length grows with the
+//	                          registry)
 //
 // Input records are JSON objects {"topic","key","value","timestamp"
 // [,"window"][,"headers"]}, produced in directive order after all
@@ -31,6 +36,8 @@ type Golden struct {
 	Skip        string
 	Inputs      []Record
 	Properties  map[string]any
+	// MaxRows bounds the rows rendered per statement result (0: all).
+	MaxRows int
 }
 
 // ParseGolden reads the directives of a golden .sql text; input files are
@@ -51,6 +58,12 @@ func ParseGolden(name, sql, inputsDir string) (*Golden, error) {
 			g.ExpectError = strings.TrimSpace(strings.TrimPrefix(d, "error:"))
 		case strings.HasPrefix(d, "skip:"):
 			g.Skip = strings.TrimSpace(strings.TrimPrefix(d, "skip:"))
+		case strings.HasPrefix(d, "max-rows:"):
+			n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(d, "max-rows:")))
+			if err != nil || n <= 0 {
+				return nil, fmt.Errorf("%s:%d: want -- max-rows: <positive number>", name, i+1)
+			}
+			g.MaxRows = n
 		case strings.HasPrefix(d, "property:"):
 			k, v, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(d, "property:")), "=")
 			if !ok {
@@ -147,7 +160,11 @@ func renderGolden(g *Golden, o *Outcome) (string, error) {
 		if len(res.Columns) > 0 {
 			b.WriteString(strings.Join(res.Columns, " | "))
 			b.WriteString("\n")
-			for _, row := range res.Rows {
+			for j, row := range res.Rows {
+				if g.MaxRows > 0 && j == g.MaxRows {
+					b.WriteString("... (more rows)\n")
+					break
+				}
 				b.WriteString(strings.Join(row, " | "))
 				b.WriteString("\n")
 			}

@@ -18,6 +18,10 @@ type Row struct {
 	// NullValue marks a record with a null value: a tombstone for tables,
 	// a null-valued event for streams. Only key columns are meaningful.
 	NullValue bool
+	// NullKey marks a record read with a null key (no key bytes): a sink
+	// writes it with a null key again. A key computed by PARTITION BY is
+	// never null as a whole (a multi-column key of NULLs is an object).
+	NullKey bool
 	// Window bounds for windowed sources (zero otherwise).
 	WindowStart, WindowEnd int64
 	// Headers of the input record.

@@ -46,6 +46,7 @@ func (k *Rekey) Process(ctx context.Context, _ int, b *Batch, out Collector) err
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		o := *r
+		o.NullKey = false
 		o.Vals = make([]sqltypes.Value, k.width+len(k.keys))
 		copy(o.Vals, r.Vals)
 		for j, e := range k.keys {

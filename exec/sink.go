@@ -62,7 +62,9 @@ func (s *Sink) Process(ctx context.Context, _ int, b *Batch, _ Collector) error 
 				s.keyBuf = append(s.keyBuf, r.Vals[j])
 				allNull = allNull && r.Vals[j] == nil
 			}
-			if !allNull || len(s.keyIdx) > 1 {
+			// A null input key stays null; so does a single NULL key
+			// column. Several NULL key columns are a key of NULLs.
+			if !r.NullKey && (!allNull || len(s.keyIdx) > 1) {
 				k, err := s.keySerde.Encode(nil, s.keyBuf)
 				if err != nil {
 					s.env.log(r, "Error serializing key for topic "+s.target.Topic+": "+err.Error())

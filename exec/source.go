@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rql/rql/format"
+	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/sqltypes"
 )
@@ -89,6 +90,14 @@ func (s *Source) decode(r *Record) (Row, bool) {
 		Partition: r.Partition, Offset: r.Offset, Headers: r.Headers}
 	if r.HasWindow {
 		row.WindowStart, row.WindowEnd = r.WindowStart, r.WindowEnd
+	}
+	if len(s.keyIdx) > 0 && r.Key == nil {
+		if s.src.Kind == parser.KindTable {
+			// ksqlDB's table source skips records with a null key.
+			s.logRec(r, "Skipping record with a null key from topic %s", r.Topic)
+			return row, false
+		}
+		row.NullKey = true
 	}
 	if len(s.keyIdx) > 0 && r.Key != nil {
 		vals, err := s.keySerde.Decode(r.Key, s.keyBuf[:0])

@@ -190,3 +190,14 @@ func TestDelimitedNullKey(t *testing.T) {
 		t.Fatalf("null key encoded to %q, %v; want nil", got, err)
 	}
 }
+
+func TestDelimitedMultiColumnNullKey(t *testing.T) {
+	s, err := NewKeySerde(Delimited, []sqltypes.Column{col("K", sqltypes.Int), col("K2", sqltypes.String)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Encode(nil, []sqltypes.Value{nil, nil})
+	if err != nil || string(got) != "," {
+		t.Fatalf("key of NULLs encoded to %q, %v; want \",\"", got, err)
+	}
+}

@@ -51,8 +51,13 @@ func TestJSONEncode(t *testing.T) {
 			[]sqltypes.Value{[]sqltypes.Value{int64(12), nil}}, `[12,null]`},
 		{"single unwrapped null", []sqltypes.Column{col("FOO", sqltypes.Int)}, Options{WrapSingleValue: boolp(false)}, false,
 			[]sqltypes.Value{nil}, "<nil>"},
-		{"decimal rescaled to column scale", []sqltypes.Column{col("V", sqltypes.DecimalOf(6, 4))}, Options{WrapSingleValue: boolp(false)}, false,
-			[]sqltypes.Value{dec(t, "12.365")}, `12.3650`},
+		// Like ksqlDB's JsonConverter (NUMERIC decimals), JSON writes a
+		// DECIMAL with its own scale, not the column's: GREATEST(DECIMAL(9,2),
+		// DECIMAL(7,6)) is typed DECIMAL(13,6) but returns 1234567.89.
+		{"decimal keeps its own scale", []sqltypes.Column{col("V", sqltypes.DecimalOf(6, 4))}, Options{WrapSingleValue: boolp(false)}, false,
+			[]sqltypes.Value{dec(t, "12.365")}, `12.365`},
+		{"decimal widened type", []sqltypes.Column{col("V", sqltypes.DecimalOf(13, 6))}, Options{}, false,
+			[]sqltypes.Value{dec(t, "1234567.89")}, `{"V":1234567.89}`},
 		{"NaN quoted", []sqltypes.Column{col("V", sqltypes.Double)}, Options{}, false,
 			[]sqltypes.Value{math.NaN()}, `{"V":"NaN"}`},
 		{"key single unwrapped", []sqltypes.Column{col("K", sqltypes.String)}, Options{}, true,
@@ -62,7 +67,9 @@ func TestJSONEncode(t *testing.T) {
 		{"key multi", []sqltypes.Column{col("K", sqltypes.Int), col("K2", sqltypes.Int)}, Options{}, true,
 			[]sqltypes.Value{nil, int32(2)}, `{"K":null,"K2":2}`},
 		{"key all null", []sqltypes.Column{col("K", sqltypes.Int), col("K2", sqltypes.Int)}, Options{}, true,
-			[]sqltypes.Value{nil, nil}, "<nil>"},
+			[]sqltypes.Value{nil, nil}, `{"K":null,"K2":null}`},
+		{"key single null", []sqltypes.Column{col("K", sqltypes.Int)}, Options{}, true,
+			[]sqltypes.Value{nil}, "<nil>"},
 		{"control chars", []sqltypes.Column{col("S", sqltypes.String)}, Options{WrapSingleValue: boolp(false)}, false,
 			[]sqltypes.Value{"\x01\t</>"}, `"\u0001\t</>"`},
 	}

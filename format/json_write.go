@@ -48,7 +48,9 @@ func appendJSONValue(dst []byte, v sqltypes.Value, t *sqltypes.Type) ([]byte, er
 		if !ok {
 			return dst, typeMismatch(v, t)
 		}
-		return append(dst, fitScale(d, t).String()...), nil
+		// Written with its own scale, as ksqlDB's JsonConverter writes a
+		// BigDecimal (NUMERIC format): no rescale to the column's scale.
+		return append(dst, d.String()...), nil
 	case sqltypes.KindString:
 		s, ok := v.(string)
 		if !ok {

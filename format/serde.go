@@ -33,7 +33,7 @@ func newSerde(format string, cols []sqltypes.Column, opts Options, isKey bool) (
 	if err != nil {
 		return nil, err
 	}
-	if isKey && len(cols) > 0 {
+	if isKey && len(cols) == 1 {
 		s = nullKeySerde{s}
 	}
 	return s, nil
@@ -142,8 +142,10 @@ func target(isKey bool) string {
 	return "value"
 }
 
-// nullKeySerde encodes a key whose columns are all NULL as a null key (nil),
-// as ksqlDB writes a null key.
+// nullKeySerde encodes a single-column key whose value is NULL as a null
+// key (nil), as ksqlDB writes a null key. A key of several columns that are
+// all NULL is not null: ksqlDB writes it as a row of NULLs (JSON
+// {"K1":null,"K2":null}, DELIMITED ",").
 type nullKeySerde struct{ Serde }
 
 func (s nullKeySerde) Encode(dst []byte, vals []sqltypes.Value) ([]byte, error) {

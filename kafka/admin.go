@@ -36,7 +36,7 @@ type TopicInfo struct {
 }
 
 // NewAdmin returns an Admin. Options used: BootstrapServers, ClientID,
-// Property(ies), PropertiesFile, RequestTimeout.
+// Property(ies), PropertiesFile, LogFunc, RequestTimeout.
 func NewAdmin(opts ...Opt) (*Admin, error) {
 	c := newCfg(opts)
 	m, err := c.validate(kindAdmin)
@@ -47,6 +47,7 @@ func NewAdmin(opts ...Opt) (*Admin, error) {
 	if err != nil {
 		return nil, rqlerr.Wrap(rqlerr.KafkaConfig, err, "creating admin client")
 	}
+	c.startLogs(a.Logs())
 	return &Admin{a: a, cfg: c}, nil
 }
 

@@ -144,3 +144,34 @@ func TestReaderPollStopsOnCancel(t *testing.T) {
 		t.Fatalf("Poll took %s to notice the cancel", d)
 	}
 }
+
+func TestLogFuncReceivesClientLogs(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t, devbroker.Config{})
+	addr := b.Addr()
+	b.Close() // nothing listens there any more
+	lines := make(chan string, 100)
+	a, err := kafka.NewAdmin(kafka.BootstrapServers(addr), kafka.LogFunc(func(level int, tag, msg string) {
+		select {
+		case lines <- tag + ": " + msg:
+		default:
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if _, err := a.ListTopics(ctx); err == nil {
+		t.Fatal("ListTopics against a stopped broker succeeded")
+	} else if !errors.Is(err, rqlerr.KafkaRetriable) {
+		t.Errorf("ListTopics against a stopped broker: %v, want %s", err, rqlerr.KafkaRetriable)
+	}
+	select {
+	case l := <-lines:
+		t.Logf("first log line: %s", l)
+	case <-time.After(3 * time.Second):
+		t.Fatal("no log line reached LogFunc")
+	}
+}

@@ -70,14 +70,13 @@ var kindPrefix = map[kind]string{
 
 // Defaults. Each is documented on the option that overrides it.
 const (
-	defaultClientID        = "rql"
-	defaultPollWait        = 100 * time.Millisecond
-	defaultMaxPollRecords  = 1000
-	defaultRequestTimeout  = 30 * time.Second
-	defaultTxnTimeout      = 10 * time.Second
-	defaultFetchBackoffMs  = "10"
-	defaultOffsetReset     = "latest"
-	defaultBootstrapServer = "" // none: validate requires one
+	defaultClientID       = "rql"
+	defaultPollWait       = 100 * time.Millisecond
+	defaultMaxPollRecords = 1000
+	defaultRequestTimeout = 30 * time.Second
+	defaultTxnTimeout     = 10 * time.Second
+	defaultFetchBackoffMs = "10"
+	defaultOffsetReset    = "latest"
 )
 
 type cfg struct {
@@ -94,6 +93,7 @@ type cfg struct {
 	maxPoll  int
 	fromBeg  bool
 
+	logf       func(level int, tag, msg string)
 	onAssigned func(ctx context.Context, parts []TopicPartition)
 	onRevoked  func(ctx context.Context, parts []TopicPartition, lost bool)
 }
@@ -239,6 +239,12 @@ func OnRevoked(fn func(ctx context.Context, parts []TopicPartition, lost bool)) 
 	return func(c *cfg) { c.onRevoked = fn }
 }
 
+// LogFunc routes librdkafka's log lines (syslog levels: 3 error, 4
+// warning, 6 info, 7 debug; tag e.g. "FAIL", "TXNERR") to fn, called from
+// a goroutine of the client, overriding the default of printing them to
+// stderr. The property log_level (default 6) filters them first.
+func LogFunc(fn func(level int, tag, msg string)) Opt { return func(c *cfg) { c.logf = fn } }
+
 // reservedProps are properties the clients set themselves: a session's
 // correctness depends on them, so they cannot be passed through.
 var reservedProps = map[kind]map[string]bool{
@@ -284,6 +290,9 @@ func (c *cfg) validate(k kind) (ck.ConfigMap, error) {
 				"property %q is set by rql and cannot be overridden", name)
 		}
 		m[name] = v
+	}
+	if c.logf != nil {
+		m["go.logs.channel.enable"] = true
 	}
 	if s, _ := m["bootstrap.servers"].(string); strings.TrimSpace(s) == "" {
 		return nil, rqlerr.New(rqlerr.KafkaConfig, "no bootstrap servers: pass --bootstrap-servers or bootstrap.servers")
@@ -344,4 +353,17 @@ func (c *cfg) timeoutMs(ctx context.Context) int {
 		return 1
 	}
 	return int(d / time.Millisecond)
+}
+
+// startLogs forwards a client's log channel to LogFunc until the client
+// closes it.
+func (c *cfg) startLogs(ch chan ck.LogEvent) {
+	if c.logf == nil || ch == nil {
+		return
+	}
+	go func() {
+		for ev := range ch {
+			c.logf(ev.Level, ev.Tag, ev.Message)
+		}
+	}()
 }

@@ -22,7 +22,7 @@ func startBroker(t testing.TB, cfg devbroker.Config) *devbroker.Broker {
 }
 
 // quiet keeps librdkafka's informational logs out of test output.
-var quiet = kafka.Property("log_level", "3")
+var quiet = kafka.LogFunc(func(int, string, string) {})
 
 func newAdmin(t testing.TB, b *devbroker.Broker) *kafka.Admin {
 	t.Helper()

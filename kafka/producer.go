@@ -18,7 +18,7 @@ type Producer struct {
 }
 
 // NewProducer returns a Producer. Options used: BootstrapServers, ClientID,
-// Property(ies), PropertiesFile, RequestTimeout.
+// Property(ies), PropertiesFile, LogFunc, RequestTimeout.
 func NewProducer(opts ...Opt) (*Producer, error) {
 	c := newCfg(opts)
 	m, err := c.validate(kindProducer)
@@ -32,6 +32,7 @@ func NewProducer(opts ...Opt) (*Producer, error) {
 	if err != nil {
 		return nil, rqlerr.Wrap(rqlerr.KafkaConfig, err, "creating producer")
 	}
+	c.startLogs(p.Logs())
 	go drainEvents(p.Events(), nil)
 	return &Producer{p: p, cfg: c}, nil
 }

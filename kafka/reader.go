@@ -25,7 +25,7 @@ type Reader struct {
 // NewReader returns a Reader of topic's partitions as they are now,
 // starting at their end, or at their beginning with FromBeginning. It fails
 // with rqlerr.KafkaTopicMissing when topic does not exist. Options used:
-// BootstrapServers, ClientID, Property(ies), PropertiesFile, FromBeginning,
+// BootstrapServers, ClientID, Property(ies), PropertiesFile, LogFunc, FromBeginning,
 // PollWait, MaxPollRecords, RequestTimeout.
 func NewReader(ctx context.Context, topic string, opts ...Opt) (*Reader, error) {
 	c := newCfg(opts)
@@ -45,6 +45,7 @@ func NewReader(ctx context.Context, topic string, opts ...Opt) (*Reader, error) 
 	if err != nil {
 		return nil, rqlerr.Wrap(rqlerr.KafkaConfig, err, "creating reader")
 	}
+	c.startLogs(cons.Logs())
 	r := &Reader{c: cons, cfg: c, topic: topic}
 	if err := r.assign(ctx); err != nil {
 		cons.Close()

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -81,8 +82,11 @@ type TxnSession struct {
 	fatal      error
 	closed     bool
 
+	pending atomic.Int64 // records produced whose delivery report is not handled yet
+
 	mu      sync.Mutex
-	failure error // first failed delivery since the last End
+	seq     uint64 // cycle number, tags produced records (Message.Opaque)
+	failure error  // first failed delivery of cycle seq
 }
 
 // span is the offsets of the records of one partition returned by Poll
@@ -96,7 +100,7 @@ type span struct{ first, next int64 }
 // BootstrapServers, ClientID, Property(ies), PropertiesFile, Group (required),
 // Topics (required), OffsetReset, ProcessingGuarantee, TransactionalID,
 // InstanceID, TransactionTimeout, RequestTimeout, PollWait,
-// MaxPollRecords, OnAssigned, OnRevoked.
+// MaxPollRecords, OnAssigned, OnRevoked, LogFunc.
 func NewSession(ctx context.Context, opts ...Opt) (*TxnSession, error) {
 	c := newCfg(opts)
 	cm, err := c.validate(kindConsumer)
@@ -128,6 +132,7 @@ func NewSession(ctx context.Context, opts ...Opt) (*TxnSession, error) {
 		return nil, rqlerr.Wrap(rqlerr.KafkaConfig, err, "creating producer")
 	}
 	go drainEvents(s.p.Events(), s.onProducerEvent)
+	c.startLogs(s.p.Logs())
 	if s.eos {
 		if err := s.retry(ctx, "initializing transactions", s.p.InitTransactions); err != nil {
 			s.p.Close()
@@ -146,6 +151,7 @@ func NewSession(ctx context.Context, opts ...Opt) (*TxnSession, error) {
 		s.p.Close()
 		return nil, rqlerr.Wrap(rqlerr.KafkaConfig, err, "creating consumer")
 	}
+	c.startLogs(s.c.Logs())
 	if err := s.c.SubscribeTopics(c.topics, s.rebalance); err != nil {
 		s.c.Close()
 		s.p.Close()
@@ -155,24 +161,28 @@ func NewSession(ctx context.Context, opts ...Opt) (*TxnSession, error) {
 }
 
 // onProducerEvent runs on the goroutine draining the producer's events.
+// A failed delivery counts only for the cycle that produced the record:
+// reports of an aborted cycle (ErrPurgeQueue / ErrPurgeInflight from the
+// abort itself) may arrive after the next cycle began.
 func (s *TxnSession) onProducerEvent(ev ck.Event) {
-	var err error
 	switch e := ev.(type) {
 	case *ck.Message:
-		if e.TopicPartition.Error != nil {
-			err = deliveryError(e)
+		defer s.pending.Add(-1)
+		if e.TopicPartition.Error == nil {
+			return
 		}
-	case ck.Error:
-		if e.IsFatal() {
-			err = classify(e, "producer")
-		}
-	}
-	if err != nil {
+		seq, _ := e.Opaque.(uint64)
 		s.mu.Lock()
-		if s.failure == nil {
-			s.failure = err
+		if seq == s.seq && s.failure == nil {
+			s.failure = deliveryError(e)
 		}
 		s.mu.Unlock()
+	case ck.Error:
+		if e.IsFatal() {
+			s.mu.Lock()
+			s.failure = asFatal(classify(e, "producer"))
+			s.mu.Unlock()
+		}
 	}
 }
 
@@ -182,6 +192,23 @@ func (s *TxnSession) takeFailure() error {
 	err := s.failure
 	s.failure = nil
 	return err
+}
+
+// nextCycle moves on to a new cycle number: later reports of this
+// cycle's records are ignored.
+func (s *TxnSession) nextCycle() {
+	s.mu.Lock()
+	s.seq++
+	if !errors.Is(s.failure, rqlerr.KafkaFatal) {
+		s.failure = nil
+	}
+	s.mu.Unlock()
+}
+
+func (s *TxnSession) cycle() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq
 }
 
 // rebalance is the consumer's rebalance callback; confluent-kafka-go
@@ -283,8 +310,13 @@ func (s *TxnSession) Produce(ctx context.Context, recs ...*Record) error {
 	if !s.inTxn {
 		return rqlerr.Bug("kafka session: Produce outside a transaction")
 	}
+	seq := s.cycle()
 	for _, r := range recs {
-		if err := produceOne(ctx, s.p, toMessage(r), nil); err != nil {
+		m := toMessage(r)
+		m.Opaque = seq
+		s.pending.Add(1)
+		if err := produceOne(ctx, s.p, m, nil); err != nil {
+			s.pending.Add(-1)
 			return s.noteFatal(err)
 		}
 	}
@@ -330,7 +362,6 @@ func (s *TxnSession) End(ctx context.Context, commit bool) (bool, error) {
 	if err := s.rewind(); err != nil {
 		return false, s.noteFatal(asFatal(err))
 	}
-	s.takeFailure()
 	s.finish()
 	if cause != nil && s.eos {
 		cause = &rqlerr.Error{Code: rqlerr.KafkaTxnAbort, Domain: rqlerr.External,
@@ -340,6 +371,7 @@ func (s *TxnSession) End(ctx context.Context, commit bool) (bool, error) {
 }
 
 func (s *TxnSession) finish() {
+	s.nextCycle()
 	s.inTxn = false
 	s.rebalanced = false
 	clear(s.spans)
@@ -371,11 +403,13 @@ func (s *TxnSession) commitTxn(ctx context.Context) error {
 // commitALO waits until every produced record is acknowledged, then
 // commits the consumed offsets.
 func (s *TxnSession) commitALO(ctx context.Context) error {
-	for s.p.Len() > 0 {
+	for s.pending.Load() > 0 {
 		if err := ctx.Err(); err != nil {
 			return rqlerr.Wrap(rqlerr.KafkaRetriable, err, "waiting for produced records")
 		}
-		s.p.Flush(int(pollSlice / time.Millisecond))
+		if s.p.Flush(int(pollSlice/time.Millisecond)) == 0 {
+			time.Sleep(100 * time.Microsecond) // reports in the drain goroutine's hands
+		}
 	}
 	if err := s.takeFailure(); err != nil {
 		return err

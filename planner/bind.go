@@ -25,6 +25,12 @@ type binder struct {
 	allowTable bool
 	tableBase  int
 	tableCalls []*TableCall
+	// aggHook, when set, binds aggregate function calls (see
+	// aggregate_plan.go); without it they are an error.
+	aggHook func(x *parser.Call) (Expr, error)
+	// noWindowBounds rejects WINDOWSTART / WINDOWEND with ksqlDB's message
+	// (GROUP BY and aggregate arguments of windowed aggregations).
+	noWindowBounds bool
 }
 
 type lambdaFrame struct {
@@ -126,6 +132,9 @@ func (b *binder) bindColumn(x *parser.ColumnRef) (Expr, error) {
 	}
 	if c != nil {
 		return &ColRef{P: x.Pos, Index: c.Index, Name: c.Name, Qualifier: x.Qualifier, T: c.Type}, nil
+	}
+	if p, ok := pseudoByName(x.Name); ok && p >= PseudoWindowstart && b.noWindowBounds {
+		return nil, b.errAt(rqlerr.BindInvalid, x.Pos, "Window bounds column %s can only be used in the SELECT clause of windowed aggregations", p)
 	}
 	if p, ok := pseudoByName(x.Name); ok && (p < PseudoWindowstart || b.scope.windowed) {
 		return &PseudoRef{P: x.Pos, Col: p}, nil

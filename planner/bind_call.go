@@ -15,6 +15,9 @@ func (b *binder) bindCall(x *parser.Call) (Expr, error) {
 	if !ok {
 		return nil, b.errAt(rqlerr.BindUnknownFunction, x.Pos, "Can't find any functions with the name '%s'", x.Name)
 	}
+	if def.Kind == udf.Aggregate && b.aggHook != nil {
+		return b.aggHook(x)
+	}
 	if def.Kind == udf.Aggregate {
 		return nil, b.errAt(rqlerr.BindUnsupported, x.Pos, "aggregate function %s is not supported yet (GROUP BY / aggregation)", x.Name)
 	}

@@ -345,7 +345,7 @@ func derivedName(ast parser.Expr, e Expr) string {
 		}
 		return x.Name
 	}
-	if c, ok := e.(*ColRef); ok && !strings.HasPrefix(c.Name, "KSQL_SYNTH_") {
+	if c, ok := e.(*ColRef); ok && !strings.HasPrefix(c.Name, "KSQL_SYNTH_") && c.Qualifier != aggMark {
 		return c.Name
 	}
 	switch x := ast.(type) {

@@ -22,12 +22,12 @@ const (
 	BindInvalid         Code = "RQL-B0007"
 	BindUnsupported     Code = "RQL-B0008"
 
-	StmtSourceExists   Code = "RQL-S0001"
-	StmtSourceMissing  Code = "RQL-S0002"
-	StmtInvalidProps   Code = "RQL-S0003"
-	StmtIncompatible   Code = "RQL-S0004"
-	StmtQueryMissing   Code = "RQL-S0005"
-	StmtReadOnly       Code = "RQL-S0006"
+	StmtSourceExists  Code = "RQL-S0001"
+	StmtSourceMissing Code = "RQL-S0002"
+	StmtInvalidProps  Code = "RQL-S0003"
+	StmtIncompatible  Code = "RQL-S0004"
+	StmtQueryMissing  Code = "RQL-S0005"
+	StmtReadOnly      Code = "RQL-S0006"
 
 	FormatUnsupported Code = "RQL-F0001"
 	FormatDeserialize Code = "RQL-F0002"
@@ -44,6 +44,12 @@ const (
 	KafkaTopicMissing Code = "RQL-K0006"
 	KafkaRequest      Code = "RQL-K0007"
 	KafkaDelivery     Code = "RQL-K0008"
+
+	StateIO      Code = "RQL-T0001"
+	StateClosed  Code = "RQL-T0002"
+	StateTable   Code = "RQL-T0003"
+	StateCorrupt Code = "RQL-T0004"
+	StateKey     Code = "RQL-T0005"
 )
 
 // CodeInfo documents one code.
@@ -88,4 +94,9 @@ var Codes = []CodeInfo{
 	{KafkaTopicMissing, "the Kafka topic does not exist"},
 	{KafkaRequest, "a Kafka request failed with a non-retriable error (e.g. invalid partitions or topic configs, authorization)"},
 	{KafkaDelivery, "a record could not be delivered to Kafka"},
+	{StateIO, "a RocksDB state store operation failed (open, read, write, destroy): disk full, permissions, or the directory is locked by another process"},
+	{StateClosed, "the state store was used after it was closed (e.g. a query was terminated)"},
+	{StateTable, "a state table name is invalid (it must be 1 to 255 bytes)"},
+	{StateCorrupt, "stored state could not be decoded (a stored offset or key has the wrong shape); delete the state directory to restore it from the changelog"},
+	{StateKey, "a window or session key could not be decoded"},
 }

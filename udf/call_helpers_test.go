@@ -87,7 +87,10 @@ func strs(ss ...string) []sqltypes.Value {
 func sameResult(got, want any) bool {
 	g, ok1 := got.(float64)
 	w, ok2 := want.(float64)
-	if ok1 && ok2 && !math.IsInf(w, 0) && !math.IsNaN(w) {
+	if ok1 && ok2 && math.IsNaN(w) {
+		return math.IsNaN(g)
+	}
+	if ok1 && ok2 && !math.IsInf(w, 0) {
 		return math.Abs(g-w) <= 1e-12*math.Max(1, math.Abs(w))
 	}
 	return reflect.DeepEqual(norm(got), norm(want))

@@ -225,6 +225,10 @@ func TestTestFunctions(t *testing.T) {
 		{"tostruct", "TOSTRUCT", []sqltypes.Kind{kStr}, cvals("a"), &sqltypes.Struct{Vals: cvals("a")}, false},
 		{"bad_udf throws", "BAD_UDF", []sqltypes.Kind{kBoo}, cvals(true), nil, true},
 		{"bad_udf zero", "BAD_UDF", []sqltypes.Kind{kBoo}, cvals(false), int32(0), false},
+		{"whencondition evaluated", "WHENCONDITION", []sqltypes.Kind{kBoo, kBoo}, cvals(true, true), true, false},
+		{"whencondition not lazy", "WHENCONDITION", []sqltypes.Kind{kBoo, kBoo}, cvals(true, false), nil, true},
+		{"whenresult evaluated", "WHENRESULT", []sqltypes.Kind{kInt, kBoo}, cvals(int32(100), true), int32(100), false},
+		{"whenresult not lazy", "WHENRESULT", []sqltypes.Kind{kInt, kBoo}, cvals(int32(200), false), nil, true},
 	})
 	// Builtins must not contain the test functions.
 	r := NewRegistry()

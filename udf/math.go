@@ -67,9 +67,7 @@ func registerMath(r *Registry) {
 		def("LN", catMath, "Returns the natural logarithm of the argument.", dblFn(math.Log, "value")),
 		def("LOG", catMath, "Returns the natural logarithm of value, or its logarithm in the given base.",
 			dblFn(math.Log, "value"),
-			sig(tDbl, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
-				return math.Log(asDbl(a[1])) / math.Log(asDbl(a[0])), nil
-			}, pa("base", tDbl), pa("value", tDbl))),
+			sig(tDbl, evalLogBase, pa("base", tDbl), pa("value", tDbl))),
 		def("POWER", catMath, "Returns base raised to the power of exponent.",
 			sig(tDbl, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
 				return math.Pow(asDbl(a[0]), asDbl(a[1])), nil
@@ -96,7 +94,7 @@ func registerMath(r *Registry) {
 		def("TANH", catMath, "Returns the hyperbolic tangent.", dblFn(math.Tanh, "value")),
 		def("GEO_DISTANCE", catMath, "Returns the great-circle distance between two lat-long points, in km (default) or miles ('MI').",
 			sig(tDbl, evalGeoDistance, pa("lat1", tDbl), pa("lon1", tDbl), pa("lat2", tDbl), pa("lon2", tDbl)),
-			sig(tDbl, evalGeoDistance, pa("lat1", tDbl), pa("lon1", tDbl), pa("lat2", tDbl), pa("lon2", tDbl), pa("units", tStr))),
+			passNulls(sig(tDbl, evalGeoDistance, pa("lat1", tDbl), pa("lon1", tDbl), pa("lat2", tDbl), pa("lon2", tDbl), pa("units", tStr)))),
 	)
 	registerGreatestLeast(r)
 }
@@ -243,11 +241,17 @@ func cmpSign(x int64) int {
 // evalGeoDistance is the haversine distance on a sphere of radius 6371 km
 // (3959 miles).
 func evalGeoDistance(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+	for _, v := range a[:4] {
+		if v == nil {
+			return nil, nil
+		}
+	}
 	lat1, lon1, lat2, lon2 := asDbl(a[0]), asDbl(a[1]), asDbl(a[2]), asDbl(a[3])
 	radius := 6371.0
+	// NULL or blank units mean kilometres, as in ksqlDB.
 	if len(a) > 4 && a[4] != nil {
 		switch strings.ToUpper(strings.TrimSpace(asStr(a[4]))) {
-		case "KM", "KILOMETERS", "KILOMETRES":
+		case "", "KM", "KILOMETERS", "KILOMETRES":
 		case "MI", "MILES":
 			radius = 3959.0
 		default:
@@ -269,3 +273,16 @@ func evalGeoDistance(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error)
 	h := math.Pow(math.Sin(dLat/2), 2) + math.Pow(math.Sin(dLon/2), 2)*math.Cos(rad(lat1))*math.Cos(rad(lat2))
 	return 2 * math.Asin(math.Sqrt(h)) * radius, nil
 }
+
+// evalLogBase is LOG(base, value): NaN for a base that is not positive or
+// is 1 (as ksqlDB), else ln(value) / ln(base).
+func evalLogBase(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+	base := asDbl(a[0])
+	if base <= 0 || base == 1 {
+		return math.NaN(), nil
+	}
+	return math.Log(asDbl(a[1])) / math.Log(base), nil
+}
+
+// passNulls marks v as seeing NULL arguments (it handles them itself).
+func passNulls(v *Variant) *Variant { v.PassNulls = true; return v }

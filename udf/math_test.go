@@ -61,6 +61,14 @@ func TestMathFunctions(t *testing.T) {
 		{"GEO_DISTANCE", []tv{dv(37.4439), dv(-122.1663), dv(51.5257), dv(-0.1122), sv("MI")}, 5365.659729188262},
 		{"GEO_DISTANCE", []tv{dv(-33.9323), dv(18.4197), dv(-33.8666), dv(151.1)}, 11005.23304055582},
 		{"GEO_DISTANCE", []tv{dv(37.4439), dv(-122.1663), iv(51), iv(0)}, 8682.459061368269},
+		{"GEO_DISTANCE", []tv{dv(37.4439), dv(-122.1663), dv(51.5257), dv(-0.1122), nv(sqltypes.String)}, 8634.659796579544},
+		{"GEO_DISTANCE", []tv{dv(37.4439), dv(-122.1663), dv(51.5257), dv(-0.1122), sv(" ")}, 8634.659796579544},
+		{"GEO_DISTANCE", []tv{nv(sqltypes.Double), dv(-122.1663), dv(51.5257), dv(-0.1122), sv("KM")}, nil},
+		{"LOG", []tv{dv(0), dv(13)}, math.NaN()},
+		{"LOG", []tv{iv(1), iv(13)}, math.NaN()},
+		{"LOG", []tv{bv(-15), bv(13)}, math.NaN()},
+		{"LOG", []tv{dv(15), dv(0)}, math.Inf(-1)},
+		{"LOG", []tv{dv(15), dv(-13)}, math.NaN()},
 	})
 	r := Builtins()
 	v, _, err := callFn(t, r, nil, "ASIN", iv(2))

@@ -8,11 +8,36 @@ import (
 
 // RegisterTestFunctions adds the functions ksqlDB's own test harness loads
 // from its test classpath and extension directory (TEST_UDF, TEST_UDTF,
-// BAD_UDF, TOSTRUCT), which its golden test cases call. They are not
+// BAD_UDF, TOSTRUCT, WHENCONDITION, WHENRESULT), which its golden test cases
+// call. They are not
 // built-ins: only the conformance runner registers them. Each call creates
 // fresh function state (BAD_UDF's alternating counter).
 func RegisterTestFunctions(r *Registry) {
-	r.MustRegister(testUDF(), testToStruct(), testBadUDF(), testUDTF())
+	r.MustRegister(testUDF(), testToStruct(), testBadUDF(), testUDTF(), testWhenCondition(), testWhenResult())
+}
+
+// testLazy returns a function that returns its first argument when its
+// second is true and fails otherwise: ksqlDB's CASE tests call it in
+// branches that must not be evaluated.
+func testLazy(name, desc, what string, t *sqltypes.Type) *FuncDef {
+	return &FuncDef{
+		Name: name, Kind: Scalar, Category: "OTHER", Description: desc,
+		Variants: []*Variant{dcVariant(t, "returns retValue; fails unless shouldBeEvaluated",
+			func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+				if !a[1].(bool) {
+					return nil, collFail("%s in case is not running lazily!", what)
+				}
+				return a[0], nil
+			}, dcParam("retValue", t), dcParam("shouldBeEvaluated", sqltypes.Boolean))},
+	}
+}
+
+func testWhenCondition() *FuncDef {
+	return testLazy("WHENCONDITION", "checks a CASE condition is evaluated lazily", "When condition", sqltypes.Boolean)
+}
+
+func testWhenResult() *FuncDef {
+	return testLazy("WHENRESULT", "checks a CASE result is evaluated lazily", "When result", sqltypes.Int)
 }
 
 var testStructA = sqltypes.StructOf(sqltypes.Field{Name: "A", Type: sqltypes.String})

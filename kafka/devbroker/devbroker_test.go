@@ -16,7 +16,7 @@ import (
 	"github.com/rql/rql/rqlerr"
 )
 
-var quiet = kafka.Property("log_level", "3")
+var quiet = kafka.LogFunc(func(int, string, string) {})
 
 func produce(t *testing.T, addr, topic string, from, to int) {
 	t.Helper()
