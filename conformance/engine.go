@@ -58,6 +58,7 @@ func NewDriverEngine(reg *udf.Registry, props map[string]string) (Engine, error)
 func testRegistry() *udf.Registry {
 	r := udf.Builtins()
 	udf.RegisterTestFunctions(r)
+	udf.RegisterTestAggregates(r)
 	return r
 }
 

@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -248,8 +249,10 @@ func Check(c *Case, o *Outcome) (Status, string) {
 func checkExpectedError(c *Case, o *Outcome) (Status, string) {
 	want := c.ExpectedError.Message
 	if o.Err != nil {
-		if strings.Contains(o.Err.Error(), want) {
-			return Pass, ""
+		for _, text := range errorTexts(o.Err) {
+			if strings.Contains(text, want) {
+				return Pass, ""
+			}
 		}
 		return Fail, fmt.Sprintf("statement %d failed with %q; expected an error containing %q", o.Failed+1, describeErr(o.Err), want)
 	}
@@ -271,6 +274,24 @@ func checkExpectedError(c *Case, o *Outcome) (Status, string) {
 		reason += fmt.Sprintf("; processing log: %q", logged[0])
 	}
 	return Fail, reason
+}
+
+// errorTexts returns the renderings of err an expected message may be
+// found in: its text ("line 2, column 13: Source `X` does not exist."),
+// and for a positioned error, ksqlDB's rendering of the same position and
+// message, which puts the location in front of the message as
+// "Line: 2, Col: 13: Source `X` does not exist.".
+func errorTexts(err error) []string {
+	texts := []string{err.Error()}
+	var e *rqlerr.Error
+	if errors.As(err, &e) && e.Pos.IsValid() {
+		msg := e.Msg
+		if msg == "" && e.Err != nil {
+			msg = e.Err.Error()
+		}
+		texts = append(texts, fmt.Sprintf("Line: %d, Col: %d: %s", e.Pos.Line, e.Pos.Col, msg))
+	}
+	return texts
 }
 
 // describeErr prints an error with its rql code.

@@ -66,7 +66,7 @@ type Engine struct {
 	cat     *planner.Catalog
 	vars    map[string]string
 	queries map[string]*query
-	order   []string // query ids in start order
+	order   []string       // query ids in start order
 	parts   map[string]int // topic → partition count, learned from the cluster
 	closed  bool
 }

@@ -30,10 +30,10 @@ type QueryStatus struct {
 	// Consumed counts records pushed through the tasks; Produced records
 	// handed to the producer (outputs and repartitioned rows); Committed
 	// the cycles committed, Aborted those aborted.
-	Consumed, Produced   int64
-	Committed, Aborted   int64
-	ProcessingErrors     int64 // processing-log entries
-	CommittedRecords     int64 // records consumed by committed cycles
+	Consumed, Produced int64
+	Committed, Aborted int64
+	ProcessingErrors   int64 // processing-log entries
+	CommittedRecords   int64 // records consumed by committed cycles
 }
 
 // Queries returns the status of every persistent query started by this

@@ -9,5 +9,5 @@ import (
 // exec reads plan types but never imports its own subpackages (exec/build,
 // exec/driver) nor the parser.
 func TestDependencies(t *testing.T) {
-	deptest.AllowOnly(t, "sqltypes", "rqlerr", "planner", "udf", "format", "parser")
+	deptest.AllowOnly(t, "sqltypes", "rqlerr", "planner", "udf", "format", "parser", "state")
 }

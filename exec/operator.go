@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/rql/rql/sqltypes"
+	"github.com/rql/rql/state"
 )
 
 // Row is one row flowing between operators: one value per column of the
@@ -75,6 +76,9 @@ type Env struct {
 	Log func(LogEntry)
 	// SourceTopic names the topic rows come from (for log entries).
 	SourceTopic string
+	// State is the store of stateful operators (aggregations); nil for
+	// stateless pipelines.
+	State state.Store
 }
 
 // warnFor returns an Evaluator.OnError that logs against the row.

@@ -179,3 +179,16 @@ func (n *Repartition) explain(ob *OutputBuilder) {
 	ob.AddField("key", joinExprs(n.Keys))
 	ob.AddField("internal topic", n.Topic)
 }
+
+// nameInternal replaces the query placeholder in n's internal topic and
+// state store names with the query id.
+func nameInternal(n Node, id string) {
+	fix := func(s string) string { return strings.Replace(s, queryPlaceholder, id, 1) }
+	switch x := n.(type) {
+	case *Repartition:
+		x.Topic = fix(x.Topic)
+	case *Aggregate:
+		x.StateTable = fix(x.StateTable)
+		x.InputTable = fix(x.InputTable)
+	}
+}

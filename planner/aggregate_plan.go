@@ -196,6 +196,9 @@ func (p *stmtPlanner) planAggregate(q *parser.Query, node Node, sc *scope, src *
 		}
 		having = h
 	}
+	if len(a.aggs) == 0 && len(groupBy) > 0 {
+		return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
+	}
 	var bad []string
 	for _, it := range proj {
 		if len(nonAggregated(it.expr)) > 0 {

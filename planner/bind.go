@@ -420,7 +420,7 @@ func (b *binder) arith(x *parser.Binary, op ArithOp, l, r Expr) (Expr, error) {
 		rt = lt
 	}
 	if op == ArithAdd && lt.Kind == sqltypes.KindString && rt.Kind == sqltypes.KindString {
-		return &Concat{P: x.Pos, L: l, R: r}, nil
+		return &Concat{P: x.Pos, L: l, R: r, Plus: true}, nil
 	}
 	if !lt.IsNumeric() || !rt.IsNumeric() {
 		return nil, b.errAt(rqlerr.BindType, x.Pos, "Error processing expression: %s. Unsupported arithmetic types. %s %s", FormatExpr(x, ""), l.Type(), r.Type())

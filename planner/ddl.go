@@ -155,6 +155,9 @@ func formatErr(what, fm string, cols []sqltypes.Column, err error) error {
 	if errors.As(err, &e) {
 		msg = e.Msg
 	}
+	if strings.HasPrefix(msg, what+" format does not support schema.") {
+		return err // the format already said it in ksqlDB's words
+	}
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		parts[i] = "`" + c.Name + "` " + c.Type.String()

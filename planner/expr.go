@@ -131,6 +131,8 @@ type Neg struct {
 type Concat struct {
 	P    rqlerr.Pos
 	L, R Expr
+	// Plus marks a concatenation written L + R (it prints so).
+	Plus bool
 }
 
 // CmpOp is a comparison operator.

@@ -32,8 +32,13 @@ func (e *Cast) String() string {
 func (e *Arith) String() string {
 	return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")"
 }
-func (e *Neg) String() string    { return "-" + e.X.String() }
-func (e *Concat) String() string { return "(" + e.L.String() + " || " + e.R.String() + ")" }
+func (e *Neg) String() string { return "-" + e.X.String() }
+func (e *Concat) String() string {
+	if e.Plus {
+		return "(" + e.L.String() + " + " + e.R.String() + ")"
+	}
+	return "(" + e.L.String() + " || " + e.R.String() + ")"
+}
 func (e *Cmp) String() string {
 	return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")"
 }

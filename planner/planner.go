@@ -179,6 +179,9 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 	if err := p.finishSource(sink, w, true); err != nil {
 		return nil, err
 	}
+	if err := checkAggFormats(shape.root, sink.ValueFormat); err != nil {
+		return nil, err
+	}
 	prefix := "CSAS"
 	qk := QueryCSAS
 	if s.Kind == parser.KindTable {
@@ -206,6 +209,7 @@ func (p *stmtPlanner) sinkNode(root *Project, sink *Source, id string) *Sink {
 		if r, ok := n.(*Rekey); ok {
 			r.RepartitionTopic = id + "-repartition"
 		}
+		nameInternal(n, id)
 		for _, c := range n.Children() {
 			fix(c)
 		}
@@ -221,7 +225,7 @@ func (p *stmtPlanner) sinkNode(root *Project, sink *Source, id string) *Sink {
 func (p *stmtPlanner) insertInto(s *parser.InsertInto) (StatementPlan, error) {
 	target, ok := p.cat.SourceByName(s.Target)
 	if !ok {
-		return nil, rqlerr.At(rqlerr.StmtSourceMissing, s.TargetPos, "Source %s does not exist.", s.Target)
+		return nil, rqlerr.At(rqlerr.StmtSourceMissing, s.TargetPos, "Source `%s` does not exist.", s.Target)
 	}
 	if target.Kind == parser.KindTable {
 		return nil, rqlerr.At(rqlerr.StmtIncompatible, s.TargetPos, "INSERT INTO can only be used to insert into a stream. %s is a table.", s.Target)

@@ -110,9 +110,12 @@ func parseWith(props parser.Properties, defKey, defVal string) (*withProps, erro
 			return nil, rqlerr.New(rqlerr.StmtInvalidProps, "Invalid value for WINDOW_TYPE: %s. Valid values are SESSION, HOPPING, TUMBLING", wt)
 		}
 		if ws, ok := get("WINDOW_SIZE"); ok {
+			if win.Kind == parser.WindowSession {
+				return nil, rqlerr.New(rqlerr.StmtInvalidProps, "'WINDOW_SIZE' should not be set for SESSION windows.")
+			}
 			ms, err := parseDuration(ws)
 			if err != nil {
-				return nil, err
+				return nil, rqlerr.Wrap(rqlerr.StmtInvalidProps, err, "Configuration WINDOW_SIZE is invalid")
 			}
 			win.Size = ms
 		}
@@ -164,7 +167,7 @@ func parseDuration(s string) (int64, error) {
 	unit := strings.TrimSuffix(strings.ToUpper(f[1]), "S")
 	mult := map[string]int64{"MILLISECOND": 1, "SECOND": 1000, "MINUTE": 60000, "HOUR": 3600000, "DAY": 86400000}[unit]
 	if mult == 0 {
-		return 0, rqlerr.New(rqlerr.StmtInvalidProps, "Invalid duration unit: '%s'", f[1])
+		return 0, rqlerr.New(rqlerr.StmtInvalidProps, "Invalid duration: '%s'. Unknown time unit: '%s'", s, strings.ToUpper(f[1]))
 	}
 	return n * mult, nil
 }

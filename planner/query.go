@@ -32,15 +32,6 @@ type projItem struct {
 // planBody plans FROM ... WHERE ... PARTITION BY ... SELECT. sinkName names
 // the sink in messages; persistent says whether ksqlDB's key rules apply.
 func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool, tsCol string) (*queryShape, error) {
-	if q.Window != nil {
-		return nil, rqlerr.At(rqlerr.BindUnsupported, q.Window.Pos, "windowed aggregation (WINDOW) is not supported yet")
-	}
-	if len(q.GroupBy) > 0 {
-		return nil, rqlerr.At(rqlerr.BindUnsupported, q.GroupBy[0].Position(), "aggregation (GROUP BY) is not supported yet")
-	}
-	if q.Having != nil {
-		return nil, rqlerr.At(rqlerr.BindUnsupported, q.Having.Position(), "HAVING is not supported yet")
-	}
 	if len(q.Enrich) > 0 {
 		return nil, rqlerr.At(rqlerr.BindUnsupported, q.Enrich[0].Pos, "ENRICH is not supported yet")
 	}
@@ -77,6 +68,9 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 			return nil, rqlerr.At(rqlerr.BindType, q.Where.Position(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
 		}
 		node = &Filter{Input: node, Pred: pred}
+	}
+	if p.isAggregateQuery(q) {
+		return p.planAggBody(q, node, sc, src, sinkName, persistent, tsCol)
 	}
 
 	// Key expressions the projection must carry (persistent queries).

@@ -10,7 +10,7 @@ import (
 
 // Defaults for small per-query state (see Options).
 const (
-	defaultWriteBuffer = 8 << 20
+	defaultWriteBuffer = 4 << 20
 	defaultBlockCache  = 16 << 20
 )
 

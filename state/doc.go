@@ -78,7 +78,7 @@
 // order; [WindowKey(k, from), WindowKey(k, to)) is the windows of k with
 // from <= start < to. Sessions sort by key, then end, then start (like
 // Kafka Streams' SessionKeySchema), so the sessions of k that end at or
-// after t are the range [SessionKey(k, min, t), end of k's prefix); the
+// after t are the range [len32(k) || k || ts(t), end of k's prefix); the
 // ones that can merge with a record at ts with gap g are those with
 // end >= ts-g and start <= ts+g (DB.Sessions filters the start bound).
 // Across keys, entries sort by (len(key), key): grouped by key, but not in

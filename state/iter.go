@@ -32,17 +32,26 @@ func (e errIter) Close()        {}
 // order. A nil (or empty) lo starts at the table's first key; a nil (or
 // empty) hi runs to the table's end. Errors surface through Err.
 func (d *DB) Range(table string, lo, hi []byte) Iterator {
+	if err := checkTable(table); err != nil {
+		return errIter{err}
+	}
 	return d.newIter(table, lo, hi, false)
 }
 
 // Reverse iterates the same entries as Range, from the highest key down.
 func (d *DB) Reverse(table string, lo, hi []byte) Iterator {
+	if err := checkTable(table); err != nil {
+		return errIter{err}
+	}
 	return d.newIter(table, lo, hi, true)
 }
 
 // Prefix iterates table's committed entries whose key starts with prefix,
 // in key order (all of the table for an empty prefix).
 func (d *DB) Prefix(table string, prefix []byte) Iterator {
+	if err := checkTable(table); err != nil {
+		return errIter{err}
+	}
 	if len(prefix) == 0 {
 		return d.newIter(table, nil, nil, false)
 	}
@@ -53,10 +62,9 @@ func (d *DB) Prefix(table string, prefix []byte) Iterator {
 	return d.newIter(table, prefix, hi, false)
 }
 
+// newIter opens an iterator over a table's stored range (table unchecked,
+// so that the reserved table can be read too).
 func (d *DB) newIter(table string, lo, hi []byte, reverse bool) Iterator {
-	if err := checkTable(table); err != nil {
-		return errIter{err}
-	}
 	if err := d.rlock(); err != nil {
 		return errIter{err}
 	}

@@ -29,6 +29,17 @@ type conformanceFlags struct {
 	top          int
 }
 
+// defaultCorpus is the corpus file read without --corpus: corpus.jsonl in
+// $RQL_QTT_DIR (conformance.EnvQTTDir) when set, else
+// ../shared/qtt/corpus.jsonl relative to the current directory (the
+// repository root under make).
+func defaultCorpus() string {
+	if d := os.Getenv(conformance.EnvQTTDir); d != "" {
+		return filepath.Join(d, "corpus.jsonl")
+	}
+	return filepath.Join("..", "shared", "qtt", "corpus.jsonl")
+}
+
 func newConformanceCmd() *cobra.Command {
 	var f conformanceFlags
 	cmd := &cobra.Command{
@@ -44,8 +55,7 @@ failure reasons. See docs/conformance.md.`,
 			return runConformance(cmd.Context(), cmd.OutOrStdout(), f)
 		},
 	}
-	dir := conformance.CorpusDir(conformance.RepoRoot("."))
-	cmd.Flags().StringVar(&f.corpus, "corpus", filepath.Join(dir, "corpus.jsonl"), "corpus file (one JSON case per line)")
+	cmd.Flags().StringVar(&f.corpus, "corpus", defaultCorpus(), "corpus file (one JSON case per line)")
 	cmd.Flags().StringVar(&f.core, "core", "", "core subset file (default: core.jsonl next to the corpus)")
 	cmd.Flags().StringSliceVar(&f.areas, "area", nil, "run only these areas (repeatable, comma-separated)")
 	cmd.Flags().StringVar(&f.id, "id", "", "run only cases whose id matches this regular expression")

@@ -122,3 +122,15 @@ func unwrapAll(err error) error {
 		err = u.Unwrap()
 	}
 }
+
+func TestConformanceDefaultCorpus(t *testing.T) {
+	t.Setenv(conformance.EnvQTTDir, "")
+	f := newConformanceCmd().Flags().Lookup("corpus")
+	if f == nil || f.DefValue != "../shared/qtt/corpus.jsonl" {
+		t.Fatalf("--corpus default = %v, want ../shared/qtt/corpus.jsonl", f)
+	}
+	t.Setenv(conformance.EnvQTTDir, "/x/qtt")
+	if got := newConformanceCmd().Flags().Lookup("corpus").DefValue; got != "/x/qtt/corpus.jsonl" {
+		t.Fatalf("--corpus default with %s set = %q", conformance.EnvQTTDir, got)
+	}
+}

@@ -36,7 +36,7 @@ non-interactively.`,
 	cmd.Flags().StringVarP(&f.file, "file", "f", "", "run the statements of this file and exit")
 	cmd.Flags().StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory for the shell's history")
 	cmd.Flags().StringToStringVar(&f.properties, "property", nil, "a config property name=value (repeatable)")
-	cmd.AddCommand(newTestCmd(), newConformanceCmd(), newVersionCmd())
+	cmd.AddCommand(newTestCmd(), newConformanceCmd(), newVersionCmd(), newRunCmd(), newDevBrokerCmd())
 	return cmd
 }
 

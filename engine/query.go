@@ -1,0 +1,274 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rql/rql/exec"
+	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/planner"
+	"github.com/rql/rql/rqlerr"
+)
+
+// closeTimeout bounds the final commit and the leaving of the group when
+// a query stops and its stop ctx has no deadline.
+const closeTimeout = 30 * time.Second
+
+// query is one running persistent query: this engine's member of the
+// query's consumer group. Fields below "run goroutine" are used by the
+// goroutine running the commit cycle (and the rebalance callbacks it
+// runs) only.
+type query struct {
+	e        *Engine
+	id, sql  string
+	sink     *planner.Source
+	group    string
+	topo     *topology
+	props    map[string]string
+	qc       queryConfig
+	outParts map[string]int // partition count of every topic written
+
+	cancel  context.CancelFunc
+	done    chan struct{}
+	stopCtx atomic.Pointer[context.Context]
+
+	// run goroutine
+	tasks map[kafka.TopicPartition]*task
+	out   []*kafka.Record // outputs of the fetch being processed
+	slab  []kafka.Record
+	in    []exec.Record
+	rr    uint32
+	fatal error // from a rebalance callback
+	cycle int64 // records consumed in the open cycle
+
+	mu        sync.Mutex
+	state     QueryState
+	err       error
+	taskNames map[string]bool
+
+	consumed, produced, committed, aborted, perrors, committedRecs atomic.Int64
+}
+
+func (q *query) status() QueryStatus {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return QueryStatus{ID: q.id, SQL: q.sql, Sink: q.sink.Name, Group: q.group, State: q.state, Err: q.err,
+		Tasks: sortedKeys(q.taskNames), Consumed: q.consumed.Load(), Produced: q.produced.Load(),
+		Committed: q.committed.Load(), Aborted: q.aborted.Load(), ProcessingErrors: q.perrors.Load(),
+		CommittedRecords: q.committedRecs.Load()}
+}
+
+// stop ends the query gracefully (commit, close tasks, leave the group)
+// and waits for it, at most until ctx ends.
+func (q *query) stop(ctx context.Context) error {
+	q.stopCtx.Store(&ctx)
+	q.cancel()
+	select {
+	case <-q.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.state == StateRunning {
+		q.state = StateStopped
+	}
+	if q.state == StateError {
+		return nil // reported through Queries, not as a failure to stop
+	}
+	return nil
+}
+
+// finishCtx is the context of the final commit and Close.
+func (q *query) finishCtx() (context.Context, context.CancelFunc) {
+	ctx := context.Background()
+	if p := q.stopCtx.Load(); p != nil {
+		ctx = context.WithoutCancel(*p)
+		if dl, ok := (*p).Deadline(); ok {
+			return context.WithDeadline(ctx, dl)
+		}
+	}
+	return context.WithTimeout(ctx, closeTimeout)
+}
+
+// fail stops the query with err, visible in its status.
+func (q *query) fail(err error) {
+	q.mu.Lock()
+	q.state, q.err = StateError, err
+	q.mu.Unlock()
+	q.e.log.Error("query failed", "query", q.id, "error", err)
+}
+
+// run is the commit cycle: Begin → Poll → process → Produce … → End,
+// committing every commit interval, until ctx is cancelled (graceful stop)
+// or a fatal error.
+func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
+	defer close(q.done)
+	inTxn := false
+	var start time.Time
+	err := func() error {
+		for {
+			if !inTxn {
+				if err := s.Begin(); err != nil {
+					return err
+				}
+				inTxn, start, q.cycle = true, time.Now(), 0
+			}
+			f, err := s.Poll(ctx)
+			if err != nil {
+				return err
+			}
+			if q.fatal != nil {
+				return q.fatal
+			}
+			for _, fe := range f.Errors {
+				q.e.log.Debug("fetch error", "query", q.id, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
+			}
+			if err := q.process(ctx, f.Records); err != nil {
+				return err
+			}
+			if len(q.out) > 0 {
+				if err := s.Produce(ctx, q.out...); err != nil {
+					return err
+				}
+				q.produced.Add(int64(len(q.out)))
+				clear(q.out)
+				q.out = q.out[:0]
+			}
+			if time.Since(start) >= q.qc.interval {
+				inTxn = false
+				if err := q.end(ctx, s, true); err != nil {
+					return err
+				}
+			}
+		}
+	}()
+	fctx, cancel := q.finishCtx()
+	defer cancel()
+	graceful := errors.Is(err, context.Canceled) && ctx.Err() != nil
+	if !graceful {
+		q.fail(err)
+	}
+	if inTxn && !errors.Is(err, rqlerr.KafkaFatal) {
+		// Commit what was processed (graceful) or abort it (failure).
+		if eerr := q.end(fctx, s, graceful); eerr != nil && graceful {
+			q.fail(eerr)
+		}
+	}
+	if cerr := s.Close(fctx); cerr != nil && graceful {
+		q.e.log.Warn("closing query session", "query", q.id, "error", cerr)
+	}
+	q.closeTasks(fctx)
+}
+
+// end ends the open cycle. An aborted cycle (rebalance, abortable error)
+// is not an error: the session rewound and the records come again. Only
+// a fatal error is returned.
+func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error {
+	committed, err := s.End(ctx, commit)
+	switch {
+	case committed:
+		q.committed.Add(1)
+		q.committedRecs.Add(q.cycle)
+	default:
+		q.aborted.Add(1)
+	}
+	q.cycle = 0
+	if err != nil {
+		if errors.Is(err, rqlerr.KafkaFatal) || errors.Is(err, context.Canceled) {
+			return err
+		}
+		q.e.log.Warn("cycle aborted", "query", q.id, "error", err)
+	}
+	return nil
+}
+
+// process pushes a fetch's records through the tasks of their partitions,
+// a run of consecutive records of one partition at a time. Records of a
+// partition without a task (revoked within this Poll) are skipped: the
+// session will not commit this cycle.
+func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
+	for i := 0; i < len(recs); {
+		tp := kafka.TopicPartition{Topic: recs[i].Topic, Partition: recs[i].Partition}
+		j := i + 1
+		for j < len(recs) && recs[j].Partition == tp.Partition && recs[j].Topic == tp.Topic {
+			j++
+		}
+		if t := q.tasks[tp]; t != nil {
+			q.in = q.in[:0]
+			for _, r := range recs[i:j] {
+				q.in = append(q.in, toExec(r, t.sub.fromRepartition))
+			}
+			if err := t.push(ctx, q.in); err != nil {
+				return rqlerr.Wrap(rqlerr.CodeOf(err), err, "query %s, task %s", q.id, taskName(tp))
+			}
+			q.consumed.Add(int64(j - i))
+			q.cycle += int64(j - i)
+		}
+		i = j
+	}
+	clear(q.in)
+	return nil
+}
+
+func taskName(tp kafka.TopicPartition) string {
+	return tp.Topic + "/" + strconv.Itoa(int(tp.Partition))
+}
+
+// onAssigned creates a task per assigned partition (inside Poll).
+func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
+	for _, tp := range parts {
+		if q.tasks[tp] != nil {
+			continue
+		}
+		var sub *subTopology
+		for _, s := range q.topo.subs {
+			if s.topic == tp.Topic {
+				sub = s
+			}
+		}
+		if sub == nil {
+			continue
+		}
+		t, err := q.newTask(ctx, tp, sub)
+		if err != nil {
+			if q.fatal == nil {
+				q.fatal = err
+			}
+			continue
+		}
+		q.tasks[tp] = t
+		q.mu.Lock()
+		q.taskNames[taskName(tp)] = true
+		q.mu.Unlock()
+	}
+	q.e.log.Info("partitions assigned", "query", q.id, "partitions", len(parts))
+}
+
+// onRevoked closes the tasks of revoked partitions (inside Poll or Close).
+func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, lost bool) {
+	for _, tp := range parts {
+		if t := q.tasks[tp]; t != nil {
+			t.close(ctx)
+			delete(q.tasks, tp)
+		}
+		q.mu.Lock()
+		delete(q.taskNames, taskName(tp))
+		q.mu.Unlock()
+	}
+	q.e.log.Info("partitions revoked", "query", q.id, "partitions", len(parts), "lost", lost)
+}
+
+func (q *query) closeTasks(ctx context.Context) {
+	for tp, t := range q.tasks {
+		t.close(ctx)
+		delete(q.tasks, tp)
+	}
+	q.mu.Lock()
+	clear(q.taskNames)
+	q.mu.Unlock()
+}

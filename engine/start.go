@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rql/rql/exec"
+	"github.com/rql/rql/exec/build"
+	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/planner"
+	"github.com/rql/rql/rqlerr"
+)
+
+// queryConfig is what a query reads from its properties.
+type queryConfig struct {
+	guarantee kafka.Guarantee
+	interval  time.Duration
+	reset     string // "earliest" or "latest"
+}
+
+// prop looks a property up by its name or its "ksql.streams." name.
+func prop(props map[string]string, name string) (string, bool) {
+	if v, ok := props[name]; ok {
+		return v, true
+	}
+	v, ok := props["ksql.streams."+name]
+	return v, ok
+}
+
+func readQueryConfig(props map[string]string) (queryConfig, error) {
+	qc := queryConfig{guarantee: kafka.ExactlyOnceV2, reset: "latest"}
+	if v, ok := prop(props, "processing.guarantee"); ok {
+		g, err := kafka.ParseGuarantee(v)
+		if err != nil {
+			return qc, err
+		}
+		qc.guarantee = g
+	}
+	qc.interval = 100 * time.Millisecond
+	if qc.guarantee == kafka.AtLeastOnce {
+		qc.interval = 2 * time.Second
+	}
+	if v, ok := prop(props, "commit.interval.ms"); ok {
+		ms, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || ms < 1 {
+			return qc, rqlerr.New(rqlerr.StmtInvalidProps, "invalid commit.interval.ms %q: want a positive number of milliseconds", v)
+		}
+		qc.interval = time.Duration(ms) * time.Millisecond
+	}
+	if v, ok := prop(props, "auto.offset.reset"); ok {
+		switch r := strings.ToLower(strings.TrimSpace(v)); r {
+		case "earliest", "latest":
+			qc.reset = r
+		default:
+			return qc, rqlerr.New(rqlerr.StmtInvalidProps, "invalid auto.offset.reset %q: want earliest or latest", v)
+		}
+	}
+	return qc, nil
+}
+
+// startQuery starts persistent query plan writing sink; e.mu is held.
+// Everything that can fail for a reason the user can fix (topics,
+// properties, operators, the Kafka clients) fails here, synchronously;
+// the query then runs on its own goroutine until stopped.
+func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Source, plan *planner.QueryPlan) error {
+	props := make(map[string]string, len(e.cat.Props))
+	for k, v := range e.cat.Props {
+		props[k] = v
+	}
+	qc, err := readQueryConfig(props)
+	if err != nil {
+		return err
+	}
+	scans := plan.Scans()
+	if len(scans) == 0 {
+		return rqlerr.Bug("persistent query %s reads no source", plan.ID)
+	}
+	srcTopic := scans[0].Source.Topic
+	srcParts, err := e.topicPartitions(ctx, srcTopic)
+	if err != nil {
+		return err
+	}
+	if srcParts == 0 {
+		return rqlerr.New(rqlerr.KafkaTopicMissing, "topic %s of source %s does not exist", srcTopic, scans[0].Source.Name)
+	}
+	group := e.opts.ServiceID + "-" + plan.ID
+	topo, err := splitQuery(plan, group+"-PartitionBy-repartition", srcParts)
+	if err != nil {
+		return err
+	}
+	outParts := map[string]int{e.plog.topic: 1}
+	if topo.repartition != "" {
+		n, err := e.createTopic(ctx, topo.repartition, srcParts, nil)
+		if err != nil {
+			return err
+		}
+		outParts[topo.repartition] = n
+	}
+	n, err := e.topicPartitions(ctx, sink.Topic)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		if n, err = e.createTopic(ctx, sink.Topic, srcParts, nil); err != nil {
+			return err
+		}
+	}
+	outParts[sink.Topic] = n
+
+	q := &query{e: e, id: plan.ID, sql: sql, sink: sink, group: group, topo: topo, props: props, qc: qc,
+		outParts: outParts, tasks: map[kafka.TopicPartition]*task{}, state: StateRunning, taskNames: map[string]bool{}}
+	// A trial build reports operator errors now rather than on assignment.
+	for _, sub := range topo.subs {
+		t, err := q.newTask(ctx, kafka.TopicPartition{Topic: sub.topic}, sub)
+		if err != nil {
+			return err
+		}
+		t.close(ctx)
+	}
+	if qc.reset == "latest" {
+		if err := kafka.SeedGroupOffsets(ctx, group, []string{srcTopic}, e.clientOpts()...); err != nil {
+			return err
+		}
+	}
+	topics := []string{srcTopic}
+	if topo.repartition != "" {
+		topics = append(topics, topo.repartition)
+	}
+	pollWait := qc.interval / 2
+	pollWait = min(max(pollWait, 5*time.Millisecond), 100*time.Millisecond)
+	opts := append(e.clientOpts(),
+		kafka.Group(group), kafka.Topics(topics...), kafka.OffsetReset("earliest"),
+		kafka.ProcessingGuarantee(qc.guarantee),
+		kafka.TransactionalID(group+"-"+e.member), kafka.InstanceID(e.member),
+		kafka.PollWait(pollWait), kafka.MaxPollRecords(5000),
+		kafka.OnAssigned(q.onAssigned), kafka.OnRevoked(q.onRevoked))
+	sess, err := kafka.NewSession(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	qctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	q.cancel, q.done = cancel, make(chan struct{})
+	e.queries[plan.ID] = q
+	e.order = append(e.order, plan.ID)
+	e.cat.AddQuery(&planner.PersistentQuery{ID: plan.ID, SQL: sql, Plan: plan, Sink: sink.Name, Sources: plan.Sources})
+	e.log.Info("query started", "query", plan.ID, "group", group, "guarantee", qc.guarantee.String(),
+		"commit.interval", qc.interval, "topics", topics)
+	go q.run(qctx, sess)
+	return nil
+}
+
+// stopQueryLocked stops query id gracefully and forgets it; e.mu is held.
+func (e *Engine) stopQueryLocked(ctx context.Context, id string) {
+	q, ok := e.queries[id]
+	if !ok {
+		return
+	}
+	_ = q.stop(ctx)
+	delete(e.queries, id)
+	for i, o := range e.order {
+		if o == id {
+			e.order = append(e.order[:i:i], e.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// newTask builds the operators of sub for partition tp.
+func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTopology) (*task, error) {
+	t := &task{q: q, tp: tp, sub: sub}
+	o := build.Options{Registry: q.e.reg, Props: q.props, Log: t.logEntry,
+		Emit: exec.RecordSinkFunc(t.emit)}
+	if sub.repSink != nil {
+		o.Emit = nil
+		o.Rows = (*repCollector)(t)
+	}
+	pipe, err := build.Build(ctx, sub.plan, o)
+	if err != nil {
+		return nil, err
+	}
+	t.pipe = pipe
+	if sub.repSink != nil {
+		t.rep, err = exec.NewSink(sub.repSink, exec.RecordSinkFunc(t.emitRepartition), nil)
+		if err == nil {
+			err = t.rep.Init(ctx, pipe.Env)
+		}
+		if err != nil {
+			_ = pipe.Close(ctx)
+			return nil, err
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"encoding/binary"
+
+	"github.com/rql/rql/exec"
+	"github.com/rql/rql/format"
+	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/parser"
+	"github.com/rql/rql/planner"
+	"github.com/rql/rql/rqlerr"
+)
+
+// srcHeader is the internal header of repartition records: the partition
+// (4 bytes) and offset (8 bytes, big endian) of the source record, so that
+// ROWPARTITION, ROWOFFSET and processing-log entries downstream of the
+// repartition name the source record, as they do in the driver. It is
+// removed before the second sub-topology sees the record.
+const srcHeader = "__rql.src"
+
+// subTopology is the part of a query that reads one topic: a plan whose
+// root is a Sink (the query's sink, or the repartition topic).
+type subTopology struct {
+	topic string
+	plan  *planner.QueryPlan
+	// repSink, when set, is the sink into the repartition topic: plan's
+	// root is then the Rekey node, whose rows the task serializes itself
+	// (to tag each record with its source position).
+	repSink *planner.Sink
+	// fromRepartition marks the sub-topology reading the repartition
+	// topic; srcTopic is then the query's source topic.
+	fromRepartition bool
+	srcTopic        string
+}
+
+// topology is a persistent query split at its PARTITION BY.
+type topology struct {
+	subs []*subTopology
+	// repartition is the internal topic ("" without PARTITION BY).
+	repartition string
+}
+
+// splitQuery splits q at its Rekey node (PARTITION BY) into a first
+// sub-topology writing the re-keyed rows to the repartition topic and a
+// second one reading it; without a Rekey the query is one sub-topology.
+func splitQuery(q *planner.QueryPlan, repTopic string, repParts int) (*topology, error) {
+	scans := q.Scans()
+	if len(scans) != 1 {
+		return nil, rqlerr.New(rqlerr.StmtInvalidProps,
+			"the Kafka engine runs queries over one source for now; this query reads %d", len(scans))
+	}
+	srcTopic := scans[0].Source.Topic
+	rk := findRekey(q.Root)
+	if rk == nil {
+		return &topology{subs: []*subTopology{{topic: srcTopic, plan: q}}}, nil
+	}
+	rep := &planner.Source{Name: q.ID + "_REPARTITION", Kind: parser.KindStream, Topic: repTopic,
+		Schema: rk.Out, KeyFormat: format.JSON, ValueFormat: format.JSON, Partitions: repParts}
+	first := &planner.QueryPlan{ID: q.ID, Kind: q.Kind, Sources: q.Sources, Limit: q.Limit, Root: rk}
+	scan := &planner.Scan{Source: rep, P: planner.Props{Mode: rk.Props().Mode, Key: rk.Props().Key}}
+	root, err := replaceNode(q.Root, rk, scan)
+	if err != nil {
+		return nil, err
+	}
+	second := &planner.QueryPlan{ID: q.ID, Kind: q.Kind, Sources: q.Sources, Limit: q.Limit, Root: root}
+	return &topology{repartition: repTopic, subs: []*subTopology{
+		{topic: srcTopic, plan: first, repSink: &planner.Sink{Input: rk, Target: rep, TimestampIndex: -1}},
+		{topic: repTopic, plan: second, fromRepartition: true, srcTopic: srcTopic},
+	}}, nil
+}
+
+func findRekey(n planner.Node) *planner.Rekey {
+	if rk, ok := n.(*planner.Rekey); ok {
+		return rk
+	}
+	for _, c := range n.Children() {
+		if rk := findRekey(c); rk != nil {
+			return rk
+		}
+	}
+	return nil
+}
+
+// replaceNode returns a copy of n with old replaced by repl.
+func replaceNode(n, old, repl planner.Node) (planner.Node, error) {
+	if n == old {
+		return repl, nil
+	}
+	kids := n.Children()
+	if len(kids) == 0 {
+		return n, nil
+	}
+	nk := make([]planner.Node, len(kids))
+	for i, c := range kids {
+		r, err := replaceNode(c, old, repl)
+		if err != nil {
+			return nil, err
+		}
+		nk[i] = r
+	}
+	return n.WithChildren(nk...)
+}
+
+// toExec converts a consumed record for the operators. For records of the
+// repartition topic it restores the source partition and offset from
+// srcHeader and drops that header.
+func toExec(r *kafka.Record, fromRepartition bool) exec.Record {
+	e := exec.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Value: r.Value,
+		Timestamp: r.Timestamp.UnixMilli()}
+	if len(r.Headers) == 0 {
+		return e
+	}
+	e.Headers = make([]exec.Header, 0, len(r.Headers))
+	for _, h := range r.Headers {
+		if fromRepartition && h.Key == srcHeader && len(h.Value) == 12 {
+			e.Partition = int32(binary.BigEndian.Uint32(h.Value))
+			e.Offset = int64(binary.BigEndian.Uint64(h.Value[4:]))
+			continue
+		}
+		e.Headers = append(e.Headers, exec.Header{Key: h.Key, Value: h.Value})
+	}
+	if len(e.Headers) == 0 {
+		e.Headers = nil
+	}
+	return e
+}
+
+// srcPos encodes a source position for srcHeader.
+func srcPos(partition int32, offset int64) []byte {
+	b := make([]byte, 12)
+	binary.BigEndian.PutUint32(b, uint32(partition))
+	binary.BigEndian.PutUint64(b[4:], uint64(offset))
+	return b
+}

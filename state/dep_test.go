@@ -1,0 +1,9 @@
+package state
+
+import (
+	"testing"
+
+	"github.com/rql/rql/internal/deptest"
+)
+
+func TestDependencies(t *testing.T) { deptest.AllowOnly(t, "sqltypes", "rqlerr") }
