@@ -128,6 +128,10 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		return Result{Kind: "CREATE_TYPE", Message: "Registered custom type with name '" + p.Name + "'"}, nil
 	case *planner.ShowPlan:
 		return e.show(ctx, p)
+	case *planner.InsertValuesPlan: // session statements: see session.go
+		return e.insertValues(ctx, p)
+	case *planner.SelectPlan, *planner.PrintPlan:
+		return Result{}, errStreamed(s)
 	case *planner.NoopPlan:
 		switch v := s.(type) {
 		case *parser.DefineVariable:
@@ -205,6 +209,9 @@ func (e *Engine) show(ctx context.Context, p *planner.ShowPlan) (Result, error) 
 		}
 		return res, nil
 	case parser.ShowTopics:
+		if p.Extended {
+			return e.showTopicsExtended(ctx)
+		}
 		names, err := e.admin.ListTopics(ctx)
 		if err != nil {
 			return Result{}, err

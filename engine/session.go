@@ -188,3 +188,10 @@ func (e *Engine) planSession(st parser.Statement) (plan planner.StatementPlan, p
 	}
 	return plan, props, nil
 }
+
+// errStreamed is Engine.Execute's answer to a push query or PRINT, whose
+// output streams: they run through a Session.
+func errStreamed(st parser.Statement) error {
+	return rqlerr.New(rqlerr.StmtInvalidProps,
+		"push queries and PRINT stream their output: run them in a session (the REPL, or engine.Session.Run): %s", st.SQL())
+}

@@ -13,6 +13,7 @@ raw=$(mktemp)
 PAIRS=(
   "./format|BenchmarkJSONValueRoundTrip|BenchmarkBaselineEncodingJSONRoundTrip|typed JSON serde vs encoding/json into a map (speed-up)"
 )
+[ -d state ] && PAIRS+=("./state|BenchmarkBatchPut|BenchmarkBaselineMapPut|RocksDB batched put vs a Go map (fraction of an in-memory map)")
 [ -d exec/driver ] && PAIRS+=("./exec/driver|BenchmarkDriverFilterProject|BenchmarkBaselineJSONFilterProject|CSAS filter+project through the test driver vs a hand-written encoding/json loop (speed-up)")
 [ -d kafka ] && PAIRS+=("./kafka|BenchmarkTransactionalCopy|BenchmarkBaselineProduceConsume|transactional consume→produce vs plain produce+consume on the dev broker (fraction of the ceiling)")
 

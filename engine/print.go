@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/parser"
+	"github.com/rql/rql/rqlerr"
+)
+
+// print runs PRINT 'topic' [FROM BEGINNING] [INTERVAL n] [LIMIT n]: it reads
+// the topic with a read_committed Reader (from its end, or its beginning)
+// and writes, as ksqlDB does, the formats it detects ("Key format: ...",
+// "Value format: ...", again whenever they change) and one line per
+// record ("rowtime: ..., key: ..., value: ..., partition: n"), every
+// INTERVAL-th record, until LIMIT records were written or ctx ends.
+func (s *Session) print(ctx context.Context, p *parser.Print, out Output) error {
+	if _, _, err := s.e.planSession(p); err != nil {
+		return err
+	}
+	interval := p.Interval
+	if interval < 1 {
+		interval = 1
+	}
+	opts := s.e.clientOpts()
+	if p.FromBeginning {
+		opts = append(opts, kafka.FromBeginning())
+	}
+	r, err := kafka.NewReader(ctx, p.Topic, opts...)
+	if rqlerr.CodeOf(err) == rqlerr.KafkaTopicMissing {
+		return rqlerr.New(rqlerr.KafkaTopicMissing, "Could not find topic '%s', or the KSQL user does not have "+
+			"permissions to list the topic. Topic names are case-sensitive.", p.Topic)
+	}
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	line := out.Line
+	if line == nil {
+		line = func(string) error { return nil }
+	}
+	f := newRecordFormatter()
+	lastKey := []string{"(none yet)"}
+	lastValue := []string{"(none yet)"}
+	var polled, written int64
+	for p.Limit <= 0 || written < p.Limit {
+		fetch, err := r.Poll(ctx)
+		if err != nil {
+			return err
+		}
+		for _, fe := range fetch.Errors {
+			if rqlerr.CodeOf(fe.Err) != rqlerr.KafkaRetriable {
+				return fe.Err
+			}
+		}
+		var lines []string
+		for _, rec := range fetch.Records {
+			text := f.line(rec)
+			if polled%interval == 0 {
+				written++
+				lines = append(lines, text)
+			}
+			polled++
+			if p.Limit > 0 && written >= p.Limit {
+				break
+			}
+		}
+		if len(fetch.Records) == 0 {
+			continue
+		}
+		for _, fl := range []struct {
+			last   *[]string
+			now    []string
+			prefix string
+		}{{&lastKey, f.keys.possible(), "Key format: "}, {&lastValue, f.values.possible(), "Value format: "}} {
+			if slices.Equal(*fl.last, fl.now) {
+				continue
+			}
+			*fl.last = fl.now
+			msg := fl.prefix + strings.Join(fl.now, " or ")
+			if len(fl.now) == 0 {
+				msg = fl.prefix + " does not match any supported format. " +
+					"It may be a STRING with encoding other than UTF8, or some other format."
+			}
+			if err := line(msg); err != nil {
+				return err
+			}
+		}
+		for _, l := range lines {
+			if err := line(l); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

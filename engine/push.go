@@ -1,0 +1,194 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/rql/rql/exec"
+	"github.com/rql/rql/exec/build"
+	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/parser"
+	"github.com/rql/rql/planner"
+	"github.com/rql/rql/rqlerr"
+	"github.com/rql/rql/sqltypes"
+)
+
+// errLimit ends a push query that reached its LIMIT.
+var errLimit = errors.New("limit reached")
+
+// push runs a transient push query: the operators exec/build builds for
+// the query, fed by one read_committed Reader per input topic (no consumer
+// group, nothing committed) starting at the end of each partition, or at
+// its beginning under auto.offset.reset=earliest. Rows go to out.Row as
+// each polled batch is processed.
+func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) error {
+	plan, props, err := s.e.planSession(st)
+	if err != nil {
+		return err
+	}
+	sp, ok := plan.(*planner.SelectPlan)
+	if !ok {
+		return rqlerr.Bug("SELECT planned as %T", plan)
+	}
+	qc, err := readQueryConfig(props)
+	if err != nil {
+		return err
+	}
+	q := *sp.Query
+	q.ID = transientID(q.Scans())
+	schema := q.Root.Schema()
+	cols := append([]sqltypes.Column(nil), schema.Columns...)
+
+	sent := int64(0)
+	rows := exec.CollectFunc(func(_ context.Context, b *exec.Batch) error {
+		for _, r := range b.Rows {
+			if q.Limit >= 0 && sent >= q.Limit {
+				return errLimit
+			}
+			sent++
+			if out.Row != nil {
+				if err := out.Row(append([]sqltypes.Value(nil), r.Vals...)); err != nil {
+					return err
+				}
+			}
+		}
+		if q.Limit >= 0 && sent >= q.Limit {
+			return errLimit
+		}
+		return nil
+	})
+	lg := s.e.log
+	pipe, err := build.Build(ctx, &q, build.Options{Registry: s.e.reg, Props: props, Rows: rows,
+		Log: func(en exec.LogEntry) {
+			lg.Warn("processing error", "query", en.QueryID, "topic", en.Topic, "partition", en.Partition,
+				"offset", en.Offset, "reason", en.Reason)
+		}})
+	if err != nil {
+		return err
+	}
+	defer pipe.Close(context.WithoutCancel(ctx))
+
+	readers, err := s.e.openReaders(ctx, pipe.Inputs, qc.reset == "earliest")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, r := range readers {
+			r.Close()
+		}
+	}()
+	if out.Columns != nil {
+		if err := out.Columns(cols); err != nil {
+			return err
+		}
+	}
+	if q.Limit == 0 {
+		return nil
+	}
+	return pollInto(ctx, readers, func(topic string, recs []exec.Record) error {
+		err := pipe.Push(ctx, topic, recs)
+		if errors.Is(err, errLimit) {
+			return errLimit
+		}
+		return err
+	})
+}
+
+// openReaders opens a Reader per distinct input topic of a pipeline.
+func (e *Engine) openReaders(ctx context.Context, inputs []*exec.Input, fromBeginning bool) ([]*kafka.Reader, error) {
+	seen := map[string]bool{}
+	var topics []string
+	for _, in := range inputs {
+		if !seen[in.Topic] {
+			seen[in.Topic] = true
+			topics = append(topics, in.Topic)
+		}
+	}
+	wait := 100 * time.Millisecond
+	if len(topics) > 1 {
+		wait = 20 * time.Millisecond
+	}
+	opts := append(e.clientOpts(), kafka.PollWait(wait))
+	if fromBeginning {
+		opts = append(opts, kafka.FromBeginning())
+	}
+	var readers []*kafka.Reader
+	for _, t := range topics {
+		r, err := kafka.NewReader(ctx, t, opts...)
+		if err != nil {
+			for _, r := range readers {
+				r.Close()
+			}
+			return nil, err
+		}
+		readers = append(readers, r)
+	}
+	return readers, nil
+}
+
+// pollInto polls readers in turn and hands their records, as exec
+// records, to push, until push returns errLimit (then nil), another error,
+// or ctx ends (ctx's error). A partition error other than a retriable one
+// (librdkafka retries those itself) ends the query.
+func pollInto(ctx context.Context, readers []*kafka.Reader, push func(topic string, recs []exec.Record) error) error {
+	for {
+		for _, r := range readers {
+			f, err := r.Poll(ctx)
+			if err != nil {
+				return err
+			}
+			for _, fe := range f.Errors {
+				if rqlerr.CodeOf(fe.Err) != rqlerr.KafkaRetriable {
+					return fe.Err
+				}
+			}
+			if len(f.Records) == 0 {
+				continue
+			}
+			byTopic := map[string][]exec.Record{}
+			var order []string
+			for _, rec := range f.Records {
+				if _, ok := byTopic[rec.Topic]; !ok {
+					order = append(order, rec.Topic)
+				}
+				byTopic[rec.Topic] = append(byTopic[rec.Topic], toExecRecord(rec))
+			}
+			for _, t := range order {
+				if err := push(t, byTopic[t]); err != nil {
+					if errors.Is(err, errLimit) {
+						return nil
+					}
+					return err
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+func toExecRecord(r *kafka.Record) exec.Record {
+	x := exec.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Value: r.Value,
+		Timestamp: r.Timestamp.UnixMilli()}
+	for _, h := range r.Headers {
+		x.Headers = append(x.Headers, exec.Header{Key: h.Key, Value: h.Value})
+	}
+	return x
+}
+
+// transientID names a transient query as ksqlDB does:
+// transient_<SOURCE>_<random>.
+func transientID(scans []*planner.Scan) string {
+	name := "QUERY"
+	if len(scans) > 0 {
+		name = strings.ToUpper(scans[0].Source.Name)
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "transient_" + name + "_" + hex.EncodeToString(b[:])
+}

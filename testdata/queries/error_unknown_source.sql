@@ -1,0 +1,3 @@
+-- error: does not exist
+-- Reading a stream that was never created.
+CREATE STREAM o AS SELECT * FROM nowhere;
