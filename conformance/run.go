@@ -70,6 +70,11 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	start := time.Now()
 	res := r.guard(ctx, func(ctx context.Context) Result {
 		o, err := r.Execute(ctx, c)
+		if o != nil {
+			if cl, ok := o.Engine.(interface{ Close() error }); ok {
+				defer cl.Close()
+			}
+		}
 		if err != nil {
 			return Result{Status: Error, Reason: err.Error()}
 		}

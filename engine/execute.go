@@ -128,6 +128,10 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		return Result{Kind: "CREATE_TYPE", Message: "Registered custom type with name '" + p.Name + "'"}, nil
 	case *planner.ShowPlan:
 		return e.show(ctx, p)
+	case *planner.DescribePlan:
+		return describe(p), nil
+	case *planner.ExplainPlan:
+		return explain(p), nil
 	case *planner.InsertValuesPlan: // session statements: see session.go
 		return e.insertValues(ctx, p)
 	case *planner.SelectPlan, *planner.PrintPlan:

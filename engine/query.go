@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/rql/rql/exec"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
@@ -40,10 +39,9 @@ type query struct {
 	tasks map[kafka.TopicPartition]*task
 	out   []*kafka.Record // outputs of the fetch being processed
 	slab  []kafka.Record
-	in    []exec.Record
-	rr    uint32
-	fatal error // from a rebalance callback
-	cycle int64 // records consumed in the open cycle
+	busy  []*task // tasks with records in the fetch being processed
+	fatal error   // from a rebalance callback
+	cycle int64   // records consumed in the open cycle
 
 	mu        sync.Mutex
 	state     QueryState
@@ -110,6 +108,8 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 	defer close(q.done)
 	inTxn := false
 	var start time.Time
+	var dPoll, dProc, dProd, dEnd time.Duration
+	var nPoll, nRecs int
 	err := func() error {
 		for {
 			if !inTxn {
@@ -118,7 +118,9 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 				}
 				inTxn, start, q.cycle = true, time.Now(), 0
 			}
+			t0 := time.Now()
 			f, err := s.Poll(ctx)
+			dPoll += time.Since(t0); nPoll++; nRecs += len(f.Records)
 			if err != nil {
 				return err
 			}
@@ -128,9 +130,12 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			for _, fe := range f.Errors {
 				q.e.log.Debug("fetch error", "query", q.id, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
 			}
+			t0 = time.Now()
 			if err := q.process(ctx, f.Records); err != nil {
 				return err
 			}
+			dProc += time.Since(t0)
+			t0 = time.Now()
 			if len(q.out) > 0 {
 				if err := s.Produce(ctx, q.out...); err != nil {
 					return err
@@ -139,14 +144,20 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 				clear(q.out)
 				q.out = q.out[:0]
 			}
-			if time.Since(start) >= q.qc.interval {
+			dProd += time.Since(t0)
+			t0 = time.Now()
+			// Commit every interval, and at once when the input is idle
+			// (nothing fetched): no reason to hold results back then.
+			if time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0) {
 				inTxn = false
 				if err := q.end(ctx, s, true); err != nil {
 					return err
 				}
+				dEnd += time.Since(t0)
 			}
 		}
 	}()
+	println("TIMING poll", dPoll.String(), nPoll, nRecs, "proc", dProc.String(), "prod", dProd.String(), "end", dEnd.String())
 	fctx, cancel := q.finishCtx()
 	defer cancel()
 	graceful := errors.Is(err, context.Canceled) && ctx.Err() != nil
@@ -187,11 +198,13 @@ func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error
 	return nil
 }
 
-// process pushes a fetch's records through the tasks of their partitions,
-// a run of consecutive records of one partition at a time. Records of a
+// process pushes a fetch's records through the tasks of their partitions
+// — concurrently when several tasks have records, each on its own
+// goroutine — then gathers their outputs in task order. Records of a
 // partition without a task (revoked within this Poll) are skipped: the
 // session will not commit this cycle.
 func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
+	busy := q.busy[:0]
 	for i := 0; i < len(recs); {
 		tp := kafka.TopicPartition{Topic: recs[i].Topic, Partition: recs[i].Partition}
 		j := i + 1
@@ -199,20 +212,47 @@ func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
 			j++
 		}
 		if t := q.tasks[tp]; t != nil {
-			q.in = q.in[:0]
-			for _, r := range recs[i:j] {
-				q.in = append(q.in, toExec(r, t.sub.fromRepartition))
+			if len(t.recs) == 0 {
+				busy = append(busy, t)
 			}
-			if err := t.push(ctx, q.in); err != nil {
-				return rqlerr.Wrap(rqlerr.CodeOf(err), err, "query %s, task %s", q.id, taskName(tp))
-			}
-			q.consumed.Add(int64(j - i))
-			q.cycle += int64(j - i)
+			t.recs = append(t.recs, recs[i:j]...)
 		}
 		i = j
 	}
-	clear(q.in)
-	return nil
+	q.busy = busy
+	switch len(busy) {
+	case 0:
+		return nil
+	case 1:
+		busy[0].process(ctx)
+	default:
+		var wg sync.WaitGroup
+		for _, t := range busy[1:] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				t.process(ctx)
+			}()
+		}
+		busy[0].process(ctx)
+		wg.Wait()
+	}
+	var first error
+	for _, t := range busy {
+		if t.err != nil && first == nil {
+			first = rqlerr.Wrap(rqlerr.CodeOf(t.err), t.err, "query %s, task %s", q.id, taskName(t.tp))
+		}
+		n := int64(len(t.recs))
+		q.consumed.Add(n)
+		q.cycle += n
+		q.out = append(q.out, t.out...)
+		clear(t.recs)
+		t.recs, t.err = t.recs[:0], nil
+		clear(t.out)
+		t.out = t.out[:0]
+	}
+	clear(q.busy)
+	return first
 }
 
 func taskName(tp kafka.TopicPartition) string {

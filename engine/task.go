@@ -9,7 +9,8 @@ import (
 )
 
 // task runs one sub-topology's operators for one input partition. Its
-// methods run on the query's goroutine only.
+// process runs on a goroutine of its own per fetch; its other methods on
+// the query's goroutine.
 type task struct {
 	q    *query
 	tp   kafka.TopicPartition
@@ -23,11 +24,30 @@ type task struct {
 	curOff  int64
 	one     exec.Batch
 	closed  bool
+
+	// Per fetch: the records to process (a run of the fetch, in offset
+	// order), what they produced (outputs and processing-log records, in
+	// order), and the error that stopped them.
+	recs []*kafka.Record
+	in   []exec.Record
+	out  []*kafka.Record
+	err  error
+	slab []kafka.Record
+	rr   uint32
 }
 
-// push runs recs (all of t.tp, in offset order) through the operators.
-func (t *task) push(ctx context.Context, recs []exec.Record) error {
-	return t.pipe.Push(ctx, t.tp.Topic, recs)
+// process runs t.recs through the operators, appending to t.out. It may
+// run concurrently with other tasks' process: a task touches only its own
+// operators and buffers.
+func (t *task) process(ctx context.Context) {
+	t.in = t.in[:0]
+	for _, r := range t.recs {
+		t.in = append(t.in, toExec(r, t.sub.fromRepartition))
+	}
+	if err := t.pipe.Push(ctx, t.tp.Topic, t.in); err != nil {
+		t.err = err
+	}
+	clear(t.in)
 }
 
 // close releases the operators; it may be called more than once.
@@ -44,14 +64,14 @@ func (t *task) close(ctx context.Context) {
 
 // emit queues a record of the query's sink for the open cycle.
 func (t *task) emit(_ context.Context, r exec.Record) error {
-	t.q.queue(r, nil)
+	t.queue(r, nil)
 	return nil
 }
 
 // emitRepartition queues a re-keyed record for the repartition topic,
 // tagged with its source position.
 func (t *task) emitRepartition(_ context.Context, r exec.Record) error {
-	t.q.queue(r, &kafka.Header{Key: srcHeader, Value: srcPos(t.curPart, t.curOff)})
+	t.queue(r, &kafka.Header{Key: srcHeader, Value: srcPos(t.curPart, t.curOff)})
 	return nil
 }
 
@@ -65,7 +85,7 @@ func (t *task) logEntry(en exec.LogEntry) {
 	}
 	q := t.q
 	q.perrors.Add(1)
-	q.out = append(q.out, q.e.plog.record(en))
+	t.out = append(t.out, q.e.plog.record(en))
 	q.e.log.Warn("processing error", "query", en.QueryID, "topic", en.Topic, "partition", en.Partition,
 		"offset", en.Offset, "reason", en.Reason)
 }
@@ -93,8 +113,8 @@ func (c *repCollector) EmitWatermark(context.Context, exec.Watermark) error { re
 // queue converts an operator's output record for the producer, choosing
 // its partition as Kafka's default partitioner does: murmur2 of the key,
 // and round robin for null keys.
-func (q *query) queue(r exec.Record, extra *kafka.Header) {
-	n := q.outParts[r.Topic]
+func (t *task) queue(r exec.Record, extra *kafka.Header) {
+	n := t.q.outParts[r.Topic]
 	if n <= 0 {
 		n = 1
 	}
@@ -102,10 +122,10 @@ func (q *query) queue(r exec.Record, extra *kafka.Header) {
 	if r.Key != nil {
 		p = partitionFor(r.Key, n)
 	} else {
-		p = int32(q.rr % uint32(n))
-		q.rr++
+		p = int32(t.rr % uint32(n))
+		t.rr++
 	}
-	kr := q.newRecord()
+	kr := t.newRecord()
 	*kr = kafka.Record{Topic: r.Topic, Partition: p, Key: r.Key, Value: r.Value, Timestamp: time.UnixMilli(r.Timestamp)}
 	if len(r.Headers) > 0 || extra != nil {
 		kr.Headers = make([]kafka.Header, 0, len(r.Headers)+1)
@@ -116,17 +136,17 @@ func (q *query) queue(r exec.Record, extra *kafka.Header) {
 			kr.Headers = append(kr.Headers, *extra)
 		}
 	}
-	q.out = append(q.out, kr)
+	t.out = append(t.out, kr)
 }
 
-// newRecord returns a record from the query's slab: records are allocated
+// newRecord returns a record from the task's slab: records are allocated
 // in blocks rather than one by one (they live until the producer copied
 // them, i.e. until Produce returns).
-func (q *query) newRecord() *kafka.Record {
-	if len(q.slab) == 0 {
-		q.slab = make([]kafka.Record, 256)
+func (t *task) newRecord() *kafka.Record {
+	if len(t.slab) == 0 {
+		t.slab = make([]kafka.Record, 256)
 	}
-	r := &q.slab[0]
-	q.slab = q.slab[1:]
+	r := &t.slab[0]
+	t.slab = t.slab[1:]
 	return r
 }

@@ -140,7 +140,7 @@ func (a *Aggregate) Init(ctx context.Context, env *Env) error {
 		return rqlerr.Bug("aggregation without a state store")
 	}
 	a.db = env.State
-	a.transient = env.QueryID == ""
+	a.transient = env.Transient || env.QueryID == ""
 	a.table = a.tableName(a.n.StateTable)
 	a.inTable = a.table + "-input"
 	a.finalTable = a.table + "-final"

@@ -14,33 +14,71 @@ func (a *Aggregate) processTableRow(r *Row) error {
 	if err != nil {
 		return err
 	}
+	var oldGK []sqltypes.Value
+	var oldArgs [][]sqltypes.Value
 	if old, ok, err := a.db.GetThrough(a.batch, a.inTable, ik, nil); err != nil {
 		return err
 	} else if ok {
-		gk, args, err := a.decodeInput(old)
+		if oldGK, oldArgs, err = a.decodeInput(old); err != nil {
+			return err
+		}
+	}
+	var gk []sqltypes.Value
+	var args [][]sqltypes.Value
+	if !r.NullValue {
+		if k, ok := a.groupKey(r); ok {
+			gk, args = k, a.evalArgs(r)
+		}
+	}
+	if gk == nil {
+		a.batch.Delete(a.inTable, ik)
+	} else {
+		enc, err := a.encodeInput(gk, args)
 		if err != nil {
 			return err
 		}
-		if err := a.update(gk, args, true, r); err != nil {
+		a.batch.Put(a.inTable, ik, enc)
+	}
+	if oldGK != nil && gk != nil && sameValues(oldGK, gk) {
+		// The row stays in its group: one update, the old value undone and
+		// the new one added.
+		return a.replace(gk, oldArgs, args, r)
+	}
+	if oldGK != nil {
+		if err := a.update(oldGK, oldArgs, true, r); err != nil {
 			return err
 		}
 	}
-	if r.NullValue {
-		a.batch.Delete(a.inTable, ik)
-		return nil
+	if gk != nil {
+		return a.update(gk, args, false, r)
 	}
-	gk, ok := a.groupKey(r)
-	if !ok {
-		a.batch.Delete(a.inTable, ik)
-		return nil
-	}
-	args := a.evalArgs(r)
-	enc, err := a.encodeInput(gk, args)
+	return nil
+}
+
+// replace undoes old and adds args in group gk, emitting once.
+func (a *Aggregate) replace(gk []sqltypes.Value, old, args [][]sqltypes.Value, r *Row) error {
+	key, err := appendValues(a.buf[:0], gk)
 	if err != nil {
 		return err
 	}
-	a.batch.Put(a.inTable, ik, enc)
-	return a.update(gk, args, false, r)
+	e, err := a.load(a.table, key)
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		e = a.newEntry()
+	} else {
+		a.fold(e, old, true, r)
+	}
+	a.fold(e, args, false, r)
+	e.passed = a.emit(gk, e, r.Rowtime, 0, 0, r)
+	return a.store(a.table, key, e)
+}
+
+func sameValues(a, b []sqltypes.Value) bool {
+	x, err1 := appendValues(nil, a)
+	y, err2 := appendValues(nil, b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
 // inputKey encodes the input row's key columns.

@@ -79,6 +79,9 @@ type Env struct {
 	// State is the store of stateful operators (aggregations); nil for
 	// stateless pipelines.
 	State state.Store
+	// Transient is set for transient (push) queries: their operators drop
+	// their state when closed.
+	Transient bool
 }
 
 // warnFor returns an Evaluator.OnError that logs against the row.

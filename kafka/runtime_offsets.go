@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/rql/rql/rqlerr"
@@ -46,6 +47,14 @@ func SeedGroupOffsets(ctx context.Context, group string, topics []string, opts .
 		}
 	}
 	committed, err := cons.Committed(tps, c.timeoutMs(ctx))
+	var ke ck.Error
+	if errors.As(err, &ke) && ke.Code() == ck.ErrGroupIDNotFound {
+		// Some brokers (kfake) answer so for a group that never committed.
+		committed, err = tps, nil
+		for i := range committed {
+			committed[i].Offset = ck.OffsetInvalid
+		}
+	}
 	if err != nil {
 		return classify(err, "reading committed offsets of group "+group)
 	}

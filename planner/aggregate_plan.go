@@ -138,9 +138,17 @@ func (p *stmtPlanner) planAggregate(q *parser.Query, node Node, sc *scope, src *
 	}
 	var win *WindowSpec
 	if q.Window != nil {
-		win = windowSpec(q.Window)
+		win = windowSpec(q.Window, q.Emit == parser.EmitFinal)
 	}
 	a := &aggBinder{p: p, in: sc, byText: map[string]int{}, windowed: win != nil}
+	for _, it := range q.Select {
+		// Select items are checked before GROUP BY, as ksqlDB does.
+		if c, ok := it.Expr.(*parser.ColumnRef); ok && it.Alias == "" && win == nil {
+			if ps, ok := pseudoByName(c.Name); ok && ps >= PseudoWindowstart && !scopeHas(sc, c.Name) {
+				return nil, rqlerr.At(rqlerr.BindInvalid, it.Pos, "Reserved column name in select: `%s`. Please remove or alias the column.", ps)
+			}
+		}
+	}
 
 	// GROUP BY expressions, over the input.
 	gb := &binder{reg: p.reg, scope: sc, clause: "GROUP BY", noWindowBounds: true,
@@ -260,14 +268,19 @@ func (p *stmtPlanner) selectHasAgg(q *parser.Query) bool {
 	return q.Having != nil && p.hasAggCall(q.Having)
 }
 
-// windowSpec applies the defaults to a WINDOW clause.
-func windowSpec(w *parser.Window) *WindowSpec {
+// windowSpec applies the defaults to a WINDOW clause: without GRACE PERIOD
+// the grace is DefaultGrace, or 0 with EMIT FINAL (as ksqlDB's suppression
+// behaves).
+func windowSpec(w *parser.Window, final bool) *WindowSpec {
 	s := &WindowSpec{Kind: w.Kind, Size: w.Size, Advance: w.Advance, Grace: w.Grace, Retention: w.Retention}
 	if s.Kind == parser.WindowTumbling || s.Advance <= 0 {
 		s.Advance = s.Size
 	}
 	if s.Grace < 0 {
 		s.Grace = DefaultGrace
+		if final {
+			s.Grace = 0
+		}
 	}
 	if s.Retention < 0 {
 		s.Retention = 0
@@ -463,5 +476,33 @@ func walkAST(e parser.Expr, fn func(parser.Expr)) {
 		}
 	case *parser.Lambda:
 		walkAST(x.Body, fn)
+	}
+}
+
+// whereAggregate is the WHERE binder's aggregate hook: aggregates are not
+// allowed there; their arguments are checked first, so that an unknown
+// column is reported as ksqlDB does.
+func (p *stmtPlanner) whereAggregate(sc *scope) func(x *parser.Call) (Expr, error) {
+	return func(x *parser.Call) (Expr, error) {
+		for _, a := range x.Args {
+			var bad error
+			walkAST(a, func(e parser.Expr) {
+				c, ok := e.(*parser.ColumnRef)
+				if !ok || bad != nil {
+					return
+				}
+				if ps, ok := pseudoByName(c.Name); ok && ps >= PseudoWindowstart && !sc.windowed && !scopeHas(sc, c.Name) {
+					bad = rqlerr.At(rqlerr.BindUnknownColumn, c.Pos, "Error in WHERE expression: Unknown column %s.", ps)
+				}
+			})
+			if bad != nil {
+				return nil, bad
+			}
+			b := &binder{reg: p.reg, scope: sc, clause: "WHERE"}
+			if _, err := b.bind(a); err != nil {
+				return nil, err
+			}
+		}
+		return nil, rqlerr.At(rqlerr.BindInvalid, x.Pos, "Aggregate functions can not be used in the WHERE clause: %s", FormatExpr(x, ""))
 	}
 }

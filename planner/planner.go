@@ -176,10 +176,10 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 	if sink.KeyOpts.Delimiter == "" && sink.KeyFormat == in.KeyFormat {
 		sink.KeyOpts.Delimiter = in.KeyOpts.Delimiter
 	}
-	if err := p.finishSource(sink, w, true); err != nil {
+	if err := checkAggFormats(shape.root, sink.ValueFormat); err != nil {
 		return nil, err
 	}
-	if err := checkAggFormats(shape.root, sink.ValueFormat); err != nil {
+	if err := p.finishSource(sink, w, true); err != nil {
 		return nil, err
 	}
 	prefix := "CSAS"

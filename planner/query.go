@@ -59,7 +59,7 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	sc.windowed = src.Window != nil
 
 	if q.Where != nil {
-		b := &binder{reg: p.reg, scope: sc, clause: "WHERE"}
+		b := &binder{reg: p.reg, scope: sc, clause: "WHERE", aggHook: p.whereAggregate(sc)}
 		pred, err := b.bind(q.Where)
 		if err != nil {
 			return nil, clauseErr("WHERE", err)

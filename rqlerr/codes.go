@@ -3,7 +3,8 @@ package rqlerr
 // The error codes. Add a code here and to Codes, never renumber or reuse one.
 // Prefixes: P parsing, B binding and planning (names, types, semantics),
 // S statements against the catalog, F formats and serialization, E
-// execution (records, functions), K Kafka, T state.
+// execution (records, functions), K Kafka, T state, U user functions and
+// asynchronous enrichment (ENRICH).
 const (
 	BUG Code = "RQL-BUG"
 
@@ -50,6 +51,15 @@ const (
 	StateTable   Code = "RQL-T0003"
 	StateCorrupt Code = "RQL-T0004"
 	StateKey     Code = "RQL-T0005"
+
+	UserFuncDefinition  Code = "RQL-U0001"
+	UserFuncStatus      Code = "RQL-U0002"
+	UserFuncResponse    Code = "RQL-U0003"
+	UserFuncUnavailable Code = "RQL-U0004"
+	UserFuncCall        Code = "RQL-U0005"
+	EnrichOption        Code = "RQL-U0006"
+	EnrichFailed        Code = "RQL-U0007"
+	EnrichClosed        Code = "RQL-U0008"
 )
 
 // CodeInfo documents one code.
@@ -99,4 +109,12 @@ var Codes = []CodeInfo{
 	{StateTable, "a state table name is invalid (it must be 1 to 255 bytes)"},
 	{StateCorrupt, "stored state could not be decoded (a stored offset or key has the wrong shape); delete the state directory to restore it from the changelog"},
 	{StateKey, "a window or session key could not be decoded"},
+	{UserFuncDefinition, "a CREATE FUNCTION statement or a Go function registration is invalid (a missing or unknown property, a bad URL template, a name that is already taken)"},
+	{UserFuncStatus, "an HTTP user function's endpoint answered with a non-2xx status that is not retryable (e.g. 400, 404)"},
+	{UserFuncResponse, "an HTTP user function's response could not be mapped to the function's return type"},
+	{UserFuncUnavailable, "an external call failed in a way that may succeed if retried: HTTP 429, 502, 503, 504 (honouring Retry-After), a connection error or a timeout"},
+	{UserFuncCall, "a Go user function returned an error or panicked"},
+	{EnrichOption, "an ENRICH ... WITH (...) option is unknown or has an invalid value"},
+	{EnrichFailed, "an asynchronous enrichment call failed after its retries and on_failure='fail' stopped the query"},
+	{EnrichClosed, "the asynchronous enrichment operator was used after Close"},
 }

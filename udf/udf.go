@@ -44,6 +44,12 @@ type EvalContext struct {
 	// Props are the query's effective properties
 	// ("ksql.functions.substring.legacy.args" = "true", ...).
 	Props map[string]string
+	// IdempotencyKey, when not empty, identifies the input record of this
+	// call stably across retries and restarts ("<query>-<partition>-<offset>");
+	// external functions send it with the call (HTTP functions as the
+	// Idempotency-Key header) so that an endpoint can deduplicate: the
+	// external call itself is at-least-once. See userfunc.go.
+	IdempotencyKey string
 }
 
 // Prop returns a property's value or "" when unset.
@@ -98,6 +104,11 @@ type Variant struct {
 	// Aggregate is set on the variants of an Aggregate function (Eval is
 	// then unused): see AggregateSpec in aggregate.go.
 	Aggregate *AggregateSpec
+	// Blocking marks a variant whose Eval may wait on an external system
+	// (HTTP user functions, Go functions registered with Async): it honours
+	// EvalContext.Ctx, and the planner should run it through ENRICH USING
+	// ASYNC rather than on the task goroutine when latency matters.
+	Blocking bool
 }
 
 // FuncDef is a named function with one or more variants.

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/chzyer/readline"
 	"github.com/rql/rql/conformance"
-	"github.com/rql/rql/udf"
 )
 
 const (
@@ -19,42 +21,83 @@ const (
 	contPrompt = "...> "
 )
 
-// runShell runs -e / -f statements, or the interactive shell.
+// runShell runs -e / -f statements, or the interactive shell, on the
+// shell the flags choose (the Kafka engine by default).
 func runShell(ctx context.Context, out, errOut io.Writer, f shellFlags) error {
-	eng, err := conformance.NewDriverEngine(udf.Builtins(), f.properties)
-	if err != nil {
-		return err
-	}
-	switch {
-	case f.exec != "" && f.file != "":
+	if f.exec != "" && f.file != "" {
 		return errors.New("use either -e or -f")
-	case f.exec != "":
-		return runScript(ctx, eng, f.exec, out, errOut)
-	case f.file != "":
+	}
+	script := f.exec
+	if f.file != "" {
 		b, err := os.ReadFile(f.file)
 		if err != nil {
 			return err
 		}
-		return runScript(ctx, eng, string(b), out, errOut)
+		script = string(b)
 	}
-	return repl(ctx, eng, f.dataDir, out, errOut)
+	// SIGTERM closes the engine gracefully (the embedded broker saves its
+	// data); so does SIGINT outside the interactive shell, which handles
+	// it itself (it stops the running statement).
+	sigs := []os.Signal{syscall.SIGTERM}
+	if script != "" {
+		sigs = append(sigs, os.Interrupt)
+	}
+	ctx, stop := signal.NotifyContext(ctx, sigs...)
+	defer stop()
+	sh, err := openShell(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer sh.close()
+	if f.exec != "" || f.file != "" {
+		return runScript(ctx, sh, script, out, errOut)
+	}
+	return repl(ctx, sh, f.dataDir, out, errOut)
 }
 
 // runScript executes sql, prints the results and, on failure, the error
 // with a caret under its position.
-func runScript(ctx context.Context, eng conformance.Engine, sql string, out, errOut io.Writer) error {
-	results, err := eng.Execute(ctx, sql)
-	printResults(out, results)
-	if err != nil {
+func runScript(ctx context.Context, sh shell, sql string, out, errOut io.Writer) error {
+	if err := sh.run(ctx, sql, out); err != nil {
 		fmt.Fprintln(errOut, conformance.FormatError(sql, err))
 		return exitError{}
 	}
 	return nil
 }
 
+// interrupter turns SIGINT into the cancellation of the running
+// statement, so that Ctrl-C stops a push query and returns to the prompt
+// instead of ending the process. (While the prompt reads a line the
+// terminal is in raw mode: Ctrl-C reaches readline as a key, not a signal.)
+type interrupter struct {
+	mu     sync.Mutex
+	cancel context.CancelFunc
+}
+
+func (in *interrupter) start(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	in.mu.Lock()
+	in.cancel = cancel
+	in.mu.Unlock()
+	return ctx, func() {
+		in.mu.Lock()
+		in.cancel = nil
+		in.mu.Unlock()
+		cancel()
+	}
+}
+
+func (in *interrupter) interrupt() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.cancel != nil {
+		in.cancel()
+	}
+}
+
 // repl reads statements (ending with ';', possibly over several lines)
 // and meta-commands (.help) until EOF, .quit or exit.
-func repl(ctx context.Context, eng conformance.Engine, dataDir string, out, errOut io.Writer) error {
+func repl(ctx context.Context, sh shell, dataDir string, out, errOut io.Writer) error {
 	cfg := &readline.Config{Prompt: prompt, InterruptPrompt: "^C", EOFPrompt: "exit", Stdout: out, Stderr: errOut}
 	if dataDir != "" && os.MkdirAll(dataDir, 0o755) == nil {
 		cfg.HistoryFile = filepath.Join(dataDir, "history")
@@ -63,10 +106,36 @@ func repl(ctx context.Context, eng conformance.Engine, dataDir string, out, errO
 	if err != nil {
 		return err
 	}
-	defer rl.Close()
-	fmt.Fprintf(out, "%s — statements end with ';', .help for help\n", versionString())
+	var closeOnce sync.Once
+	closeRL := func() { closeOnce.Do(func() { _ = rl.Close() }) }
+	defer closeRL()
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() { // SIGTERM: leave the prompt, so that the engine closes
+		select {
+		case <-ctx.Done():
+			closeRL()
+		case <-stopped:
+		}
+	}()
+
+	var in interrupter
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	defer signal.Stop(sigc)
+	go func() {
+		for range sigc {
+			in.interrupt()
+		}
+	}()
+
+	fmt.Fprintf(out, "%s on %s\nstatements end with ';'; Ctrl-C stops a running query; .help for help\n",
+		versionString(), sh.banner())
 	var buf strings.Builder
 	for {
+		if ctx.Err() != nil {
+			return nil
+		}
 		line, err := rl.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {
 			buf.Reset()
@@ -82,7 +151,7 @@ func repl(ctx context.Context, eng conformance.Engine, dataDir string, out, errO
 				continue
 			}
 			if strings.HasPrefix(trimmed, ".") || trimmed == "exit" || trimmed == "quit" {
-				if !meta(eng, trimmed, out) {
+				if !meta(ctx, sh, trimmed, out) {
 					return nil
 				}
 				continue
@@ -97,36 +166,28 @@ func repl(ctx context.Context, eng conformance.Engine, dataDir string, out, errO
 		sql := buf.String()
 		buf.Reset()
 		rl.SetPrompt(prompt)
-		_ = runScript(ctx, eng, sql, out, errOut)
+		sctx, done := in.start(ctx)
+		_ = runScript(sctx, sh, sql, out, errOut)
+		done()
 	}
 }
 
 // meta runs a shell command; it returns false to leave the shell.
-func meta(eng conformance.Engine, cmd string, out io.Writer) bool {
+func meta(ctx context.Context, sh shell, cmd string, out io.Writer) bool {
 	fields := strings.Fields(cmd)
 	switch fields[0] {
 	case ".quit", ".exit", "exit", "quit":
 		return false
-	case ".topics":
-		for _, t := range eng.Topics() {
-			fmt.Fprintf(out, "%s (%d records)\n", t, len(eng.Records(t)))
-		}
-	case ".records":
-		if len(fields) != 2 {
-			fmt.Fprintln(out, "usage: .records TOPIC")
-			break
-		}
-		for _, r := range conformance.TopicRecords(eng, fields[1]) {
-			b, _ := conformance.MarshalRecord(&r)
-			fmt.Fprintln(out, string(b))
-		}
-	default:
-		fmt.Fprint(out, `statements end with ';' and may span lines; Ctrl-C clears the current one
-.topics           list topics and their record counts
-.records TOPIC    print a topic's records (key, value, timestamp)
+	}
+	if sh.meta(ctx, fields, out) {
+		return true
+	}
+	fmt.Fprint(out, `statements end with ';' and may span lines; Ctrl-C clears the current one
+or stops the running query (SELECT ... EMIT CHANGES, PRINT)
+.topics           list topics
+.records TOPIC    print a topic's records (--in-process only; else PRINT 'TOPIC' FROM BEGINNING;)
 .quit             leave (or Ctrl-D)
 `)
-	}
 	return true
 }
 

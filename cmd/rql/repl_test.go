@@ -30,7 +30,7 @@ func (scriptEngine) SourcesForTopic(string) []*planner.Source     { return nil }
 
 func TestRunScript(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := runScript(context.Background(), scriptEngine{}, "SHOW STREAMS;", &out, &errOut); err != nil {
+	if err := runScript(context.Background(), driverShell{scriptEngine{}}, "SHOW STREAMS;", &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "Stream Name") || !strings.Contains(out.String(), "Kafka Topic") {
@@ -38,7 +38,7 @@ func TestRunScript(t *testing.T) {
 	}
 	out.Reset()
 	sql := "CREATE STREAM S (A INT) WITH (kafka_topic='s', value_format='JSON');\nSELECT FORM S;"
-	err := runScript(context.Background(), scriptEngine{}, sql, &out, &errOut)
+	err := runScript(context.Background(), driverShell{scriptEngine{}}, sql, &out, &errOut)
 	if _, ok := err.(exitError); !ok {
 		t.Fatalf("err = %v, want exitError", err)
 	}

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
-
 	"github.com/spf13/cobra"
 )
 
@@ -13,6 +10,9 @@ type shellFlags struct {
 	file       string
 	dataDir    string
 	properties map[string]string
+	bootstrap  string            // --bootstrap-servers ("" : the embedded dev broker)
+	kafkaProps map[string]string // --kafka-property
+	inProcess  bool              // --in-process: the test driver, no Kafka
 }
 
 func newRootCmd() *cobra.Command {
@@ -22,9 +22,12 @@ func newRootCmd() *cobra.Command {
 		Short: "rql is a streaming SQL engine for Kafka that speaks ksqlDB's dialect",
 		Long: `rql is a streaming SQL engine for Kafka that speaks ksqlDB's dialect.
 
-Without a subcommand, rql opens an interactive SQL shell over the in-process
-engine; statements end with ';'. Use -e or -f to run statements
-non-interactively.`,
+Without a subcommand, rql opens an interactive SQL shell; statements end with
+';'. Use -e or -f to run statements non-interactively. Statements run on the
+Kafka cluster of --bootstrap-servers or, without it, on an embedded dev broker
+started in process with its data in --data-dir (so topics and their records
+survive a restart). --in-process runs them on the in-process test driver
+instead (no Kafka).`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -34,17 +37,11 @@ non-interactively.`,
 	}
 	cmd.Flags().StringVarP(&f.exec, "execute", "e", "", "run these statements and exit")
 	cmd.Flags().StringVarP(&f.file, "file", "f", "", "run the statements of this file and exit")
-	cmd.Flags().StringVar(&f.dataDir, "data-dir", defaultDataDir(), "directory for the shell's history")
+	cmd.Flags().StringVar(&f.dataDir, "data-dir", ".rql-data", "directory for the embedded broker's data, the engine's state, the shell's history and log")
 	cmd.Flags().StringToStringVar(&f.properties, "property", nil, "a config property name=value (repeatable)")
+	cmd.Flags().StringVar(&f.bootstrap, "bootstrap-servers", "", "Kafka bootstrap servers (default: start the embedded dev broker)")
+	cmd.Flags().StringToStringVar(&f.kafkaProps, "kafka-property", nil, "a librdkafka property name=value, e.g. security.protocol=SASL_SSL (repeatable)")
+	cmd.Flags().BoolVar(&f.inProcess, "in-process", false, "run statements on the in-process test driver instead of Kafka")
 	cmd.AddCommand(newTestCmd(), newConformanceCmd(), newVersionCmd(), newRunCmd(), newDevBrokerCmd())
 	return cmd
-}
-
-// defaultDataDir is ~/.rql (or .rql in the working directory without a
-// home directory).
-func defaultDataDir() string {
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".rql")
-	}
-	return ".rql"
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
 	"github.com/rql/rql/sqltypes"
+	"github.com/rql/rql/state"
 	"github.com/rql/rql/udf"
 )
 
@@ -21,11 +22,22 @@ type Options struct {
 	Rows exec.Collector
 	// Log receives processing-log entries.
 	Log func(exec.LogEntry)
+	// State is the store of the stateful operators (required when the plan
+	// aggregates).
+	State state.Store
+	// QueryID overrides q.ID as the operators' query id (transient
+	// queries get a unique one, which names their state tables).
+	QueryID string
 }
 
 // Build wires the operators of q. The returned pipeline is initialized.
 func Build(ctx context.Context, q *planner.QueryPlan, o Options) (*exec.Pipeline, error) {
-	env := &exec.Env{QueryID: q.ID, Props: o.Props, Log: o.Log}
+	id := q.ID
+	if o.QueryID != "" {
+		id = o.QueryID
+	}
+	env := &exec.Env{QueryID: id, Props: o.Props, Log: o.Log, State: o.State,
+		Transient: q.Kind == planner.QueryTransient}
 	p := &exec.Pipeline{QueryID: q.ID, Env: env}
 	b := &builder{o: o, p: p}
 	var out exec.Collector = o.Rows
@@ -71,6 +83,10 @@ func (b *builder) node(n planner.Node, out exec.Collector) error {
 		op, err = exec.NewRekey(x, props)
 	case *planner.Project:
 		op, err = exec.NewProject(x, props)
+	case *planner.Aggregate:
+		op, err = exec.NewAggregate(x, props)
+	case *planner.Repartition:
+		op = exec.NewRepartition(x)
 	case *planner.Sink:
 		emit := b.o.Emit
 		if emit == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
+	"github.com/rql/rql/state"
 	"github.com/rql/rql/udf"
 )
 
@@ -41,6 +42,11 @@ type Driver struct {
 	depth   int
 	// vars are the DEFINE'd variables, substituted in later Execute calls.
 	vars map[string]string
+	// db is the state store of stateful queries (opened on first use, in
+	// stateDir); transients counts transient queries.
+	db         *state.DB
+	stateDir   string
+	transients int
 }
 
 type topic struct {
@@ -317,7 +323,11 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 // startQuery builds q, registers it and replays the records already in its
 // source topics.
 func (d *Driver) startQuery(ctx context.Context, sql, sink string, q *planner.QueryPlan) error {
-	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.props(), Emit: d.emitter(nil), Log: d.logEntry})
+	st, err := d.storeFor(q)
+	if err != nil {
+		return err
+	}
+	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.props(), Emit: d.emitter(nil), Log: d.logEntry, State: st})
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,12 @@ func (d *Driver) runSelect(ctx context.Context, q *planner.QueryPlan) (Result, e
 		}
 		return nil
 	})
-	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.props(), Rows: rows, Log: d.logEntry})
+	st, err := d.storeFor(q)
+	if err != nil {
+		return Result{}, err
+	}
+	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.props(), Rows: rows, Log: d.logEntry,
+		State: st, QueryID: d.nextTransientID()})
 	if err != nil {
 		return Result{}, err
 	}
