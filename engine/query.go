@@ -33,15 +33,24 @@ type query struct {
 
 	cancel  context.CancelFunc
 	done    chan struct{}
+	taskCtx context.Context // of the tasks' operators: not cancelled by a stop, which drains them
 	stopCtx atomic.Pointer[context.Context]
 
 	// run goroutine
 	tasks map[kafka.TopicPartition]*task
 	out   []*kafka.Record // outputs of the fetch being processed
 	slab  []kafka.Record
-	busy  []*task // tasks with records in the fetch being processed
-	fatal error   // from a rebalance callback
-	cycle int64   // records consumed in the open cycle
+
+	// Results of the tasks, guarded by resMu: outputs not yet produced,
+	// records dispatched but not processed, the first task error.
+	resMu    sync.Mutex
+	idle     *sync.Cond // signalled when inflight drops to 0
+	results  []*kafka.Record
+	spare    []*kafka.Record
+	inflight int64
+	workErr  error
+	fatal    error // from a rebalance callback
+	cycle    int64 // records consumed in the open cycle
 
 	mu        sync.Mutex
 	state     QueryState
@@ -101,15 +110,16 @@ func (q *query) fail(err error) {
 	q.e.log.Error("query failed", "query", q.id, "error", err)
 }
 
-// run is the commit cycle: Begin → Poll → process → Produce … → End,
-// committing every commit interval, until ctx is cancelled (graceful stop)
-// or a fatal error.
+// run is the commit cycle: Begin → Poll → hand records to the tasks →
+// Produce what they output … → (wait for the tasks) End, committing every
+// commit interval, until ctx is cancelled (graceful stop) or a fatal error.
+// Tasks process on their own goroutines while this one polls and
+// produces; before End, every record polled in the cycle has been
+// processed and its outputs produced.
 func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 	defer close(q.done)
 	inTxn := false
 	var start time.Time
-	var dPoll, dProc, dProd, dEnd time.Duration
-	var nPoll, nRecs int
 	err := func() error {
 		for {
 			if !inTxn {
@@ -118,9 +128,7 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 				}
 				inTxn, start, q.cycle = true, time.Now(), 0
 			}
-			t0 := time.Now()
 			f, err := s.Poll(ctx)
-			dPoll += time.Since(t0); nPoll++; nRecs += len(f.Records)
 			if err != nil {
 				return err
 			}
@@ -130,42 +138,39 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			for _, fe := range f.Errors {
 				q.e.log.Debug("fetch error", "query", q.id, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
 			}
-			t0 = time.Now()
-			if err := q.process(ctx, f.Records); err != nil {
-				return err
-			}
-			dProc += time.Since(t0)
-			t0 = time.Now()
-			if len(q.out) > 0 {
-				if err := s.Produce(ctx, q.out...); err != nil {
-					return err
-				}
-				q.produced.Add(int64(len(q.out)))
-				clear(q.out)
-				q.out = q.out[:0]
-			}
-			dProd += time.Since(t0)
-			t0 = time.Now()
+			q.dispatch(f.Records)
 			// Commit every interval, and at once when the input is idle
 			// (nothing fetched): no reason to hold results back then.
-			if time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0) {
+			end := time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0)
+			if end {
+				q.barrier()
+			}
+			if err := q.produce(ctx, s); err != nil {
+				return err
+			}
+			if end {
 				inTxn = false
 				if err := q.end(ctx, s, true); err != nil {
 					return err
 				}
-				dEnd += time.Since(t0)
 			}
 		}
 	}()
-	println("TIMING poll", dPoll.String(), nPoll, nRecs, "proc", dProc.String(), "prod", dProd.String(), "end", dEnd.String())
 	fctx, cancel := q.finishCtx()
 	defer cancel()
 	graceful := errors.Is(err, context.Canceled) && ctx.Err() != nil
 	if !graceful {
 		q.fail(err)
 	}
+	q.barrier()
 	if inTxn && !errors.Is(err, rqlerr.KafkaFatal) {
 		// Commit what was processed (graceful) or abort it (failure).
+		if graceful {
+			if perr := q.produce(fctx, s); perr != nil {
+				graceful = false
+				q.fail(perr)
+			}
+		}
 		if eerr := q.end(fctx, s, graceful); eerr != nil && graceful {
 			q.fail(eerr)
 		}
@@ -174,6 +179,27 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 		q.e.log.Warn("closing query session", "query", q.id, "error", cerr)
 	}
 	q.closeTasks(fctx)
+}
+
+// produce hands the tasks' outputs so far to the session, and returns the
+// first error of a task.
+func (q *query) produce(ctx context.Context, s *kafka.TxnSession) error {
+	q.resMu.Lock()
+	out, werr := q.results, q.workErr
+	q.results = q.spare[:0]
+	q.resMu.Unlock()
+	if werr != nil {
+		return werr
+	}
+	if len(out) > 0 {
+		if err := s.Produce(ctx, out...); err != nil {
+			return err
+		}
+		q.produced.Add(int64(len(out)))
+	}
+	clear(out)
+	q.spare = out[:0]
+	return nil
 }
 
 // end ends the open cycle. An aborted cycle (rebalance, abortable error)
@@ -198,13 +224,11 @@ func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error
 	return nil
 }
 
-// process pushes a fetch's records through the tasks of their partitions
-// — concurrently when several tasks have records, each on its own
-// goroutine — then gathers their outputs in task order. Records of a
-// partition without a task (revoked within this Poll) are skipped: the
-// session will not commit this cycle.
-func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
-	busy := q.busy[:0]
+// dispatch hands a fetch's records to the tasks of their partitions, a
+// run of consecutive records of one partition at a time, in order.
+// Records of a partition without a task (revoked within this Poll) are
+// skipped: the session will not commit this cycle.
+func (q *query) dispatch(recs []*kafka.Record) {
 	for i := 0; i < len(recs); {
 		tp := kafka.TopicPartition{Topic: recs[i].Topic, Partition: recs[i].Partition}
 		j := i + 1
@@ -212,47 +236,40 @@ func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
 			j++
 		}
 		if t := q.tasks[tp]; t != nil {
-			if len(t.recs) == 0 {
-				busy = append(busy, t)
-			}
-			t.recs = append(t.recs, recs[i:j]...)
+			n := int64(j - i)
+			q.resMu.Lock()
+			q.inflight += n
+			q.resMu.Unlock()
+			q.consumed.Add(n)
+			q.cycle += n
+			t.work <- recs[i:j]
 		}
 		i = j
 	}
-	q.busy = busy
-	switch len(busy) {
-	case 0:
-		return nil
-	case 1:
-		busy[0].process(ctx)
-	default:
-		var wg sync.WaitGroup
-		for _, t := range busy[1:] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				t.process(ctx)
-			}()
-		}
-		busy[0].process(ctx)
-		wg.Wait()
+}
+
+// deliver is called by a task when it processed n records: their outputs
+// join the query's results (in the task's order) and a failure is kept.
+func (q *query) deliver(out []*kafka.Record, err error, n int64) {
+	q.resMu.Lock()
+	q.results = append(q.results, out...)
+	if err != nil && q.workErr == nil {
+		q.workErr = err
 	}
-	var first error
-	for _, t := range busy {
-		if t.err != nil && first == nil {
-			first = rqlerr.Wrap(rqlerr.CodeOf(t.err), t.err, "query %s, task %s", q.id, taskName(t.tp))
-		}
-		n := int64(len(t.recs))
-		q.consumed.Add(n)
-		q.cycle += n
-		q.out = append(q.out, t.out...)
-		clear(t.recs)
-		t.recs, t.err = t.recs[:0], nil
-		clear(t.out)
-		t.out = t.out[:0]
+	q.inflight -= n
+	if q.inflight == 0 {
+		q.idle.Broadcast()
 	}
-	clear(q.busy)
-	return first
+	q.resMu.Unlock()
+}
+
+// barrier waits until the tasks processed every record dispatched.
+func (q *query) barrier() {
+	q.resMu.Lock()
+	for q.inflight > 0 {
+		q.idle.Wait()
+	}
+	q.resMu.Unlock()
 }
 
 func taskName(tp kafka.TopicPartition) string {
@@ -281,6 +298,7 @@ func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 			}
 			continue
 		}
+		t.start(q.taskCtx)
 		q.tasks[tp] = t
 		q.mu.Lock()
 		q.taskNames[taskName(tp)] = true
@@ -291,6 +309,7 @@ func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 
 // onRevoked closes the tasks of revoked partitions (inside Poll or Close).
 func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, lost bool) {
+	q.barrier()
 	for _, tp := range parts {
 		if t := q.tasks[tp]; t != nil {
 			t.close(ctx)
@@ -304,6 +323,7 @@ func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, los
 }
 
 func (q *query) closeTasks(ctx context.Context) {
+	q.barrier()
 	for tp, t := range q.tasks {
 		t.close(ctx)
 		delete(q.tasks, tp)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rql/rql/exec"
@@ -142,6 +143,8 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	}
 	qctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	q.cancel, q.done = cancel, make(chan struct{})
+	q.taskCtx = context.WithoutCancel(qctx)
+	q.idle = sync.NewCond(&q.resMu)
 	e.queries[plan.ID] = q
 	e.order = append(e.order, plan.ID)
 	e.cat.AddQuery(&planner.PersistentQuery{ID: plan.ID, SQL: sql, Plan: plan, Sink: sink.Name, Sources: plan.Sources})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rql/rql/exec"
 	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/rqlerr"
 )
 
 // task runs one sub-topology's operators for one input partition. Its
@@ -34,18 +35,44 @@ type task struct {
 	err  error
 	slab []kafka.Record
 	rr   uint32
+
+	work   chan []*kafka.Record // runs to process (nil until start)
+	exited chan struct{}
+	failed bool
 }
 
-// process runs t.recs through the operators, appending to t.out. It may
-// run concurrently with other tasks' process: a task touches only its own
-// operators and buffers.
+// start starts the task's goroutine, which processes the runs of records
+// sent on t.work, in order, until close.
+func (t *task) start(ctx context.Context) {
+	t.work = make(chan []*kafka.Record, 16)
+	t.exited = make(chan struct{})
+	go func() {
+		defer close(t.exited)
+		for recs := range t.work {
+			t.recs = recs
+			t.process(ctx)
+			t.q.deliver(t.out, t.err, int64(len(recs)))
+			clear(t.out)
+			t.out, t.err, t.recs = t.out[:0], nil, nil
+		}
+	}()
+}
+
+// process runs t.recs through the operators, appending to t.out. It runs
+// on the task's goroutine, concurrently with other tasks: a task touches
+// only its own operators and buffers. After an error it skips records
+// (the query is failing).
 func (t *task) process(ctx context.Context) {
+	if t.failed {
+		return
+	}
 	t.in = t.in[:0]
 	for _, r := range t.recs {
 		t.in = append(t.in, toExec(r, t.sub.fromRepartition))
 	}
 	if err := t.pipe.Push(ctx, t.tp.Topic, t.in); err != nil {
-		t.err = err
+		t.err = rqlerr.Wrap(rqlerr.CodeOf(err), err, "query %s, task %s", t.q.id, taskName(t.tp))
+		t.failed = true
 	}
 	clear(t.in)
 }
@@ -56,6 +83,10 @@ func (t *task) close(ctx context.Context) {
 		return
 	}
 	t.closed = true
+	if t.work != nil {
+		close(t.work)
+		<-t.exited
+	}
 	if t.rep != nil {
 		_ = t.rep.Close(ctx)
 	}

@@ -105,6 +105,7 @@ func (b *brokerShell) run(ctx context.Context, sql string, out io.Writer) error 
 	})
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintln(out) // after the terminal's ^C
 		if st == nil {
 			fmt.Fprintln(out, "Query terminated")
 		}

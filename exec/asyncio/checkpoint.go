@@ -63,11 +63,21 @@ func (o *Operator) Checkpoint() []PartitionCheckpoint {
 					cp.InFlight = append(cp.InFlight, ps.pending[j].in)
 				}
 			}
-			if all {
+			if all && !o.skip[p][off] {
 				cp.Done = append(cp.Done, off)
 			}
 			i = j
 		}
+		// Offsets skipped since a restart, or not reached yet, stay done
+		// until the commit passes them.
+		for off := range o.skip[p] {
+			if off < cp.Commit {
+				delete(o.skip[p], off)
+			} else {
+				cp.Done = append(cp.Done, off)
+			}
+		}
+		sort.Slice(cp.Done, func(i, j int) bool { return cp.Done[i] < cp.Done[j] })
 		out = append(out, cp)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Partition < out[j].Partition })
@@ -76,8 +86,8 @@ func (o *Operator) Checkpoint() []PartitionCheckpoint {
 
 // Restore installs the Done offsets of the checkpoints committed before a
 // restart: Submit then skips inputs at those offsets (their results were
-// produced in a committed transaction). A partition's skip set is
-// forgotten once an offset beyond it is submitted. Call it before the
+// produced in a committed transaction). Later Checkpoints keep reporting
+// them as Done until the commit offset passes them. Call it before the
 // first Submit.
 func (o *Operator) Restore(cps []PartitionCheckpoint) {
 	o.mu.Lock()
@@ -87,12 +97,11 @@ func (o *Operator) Restore(cps []PartitionCheckpoint) {
 			continue
 		}
 		if o.skip == nil {
-			o.skip, o.skipMax = map[int32]map[int64]bool{}, map[int32]int64{}
+			o.skip = map[int32]map[int64]bool{}
 		}
 		m := map[int64]bool{}
 		for _, off := range cp.Done {
 			m[off] = true
-			o.skipMax[cp.Partition] = max(o.skipMax[cp.Partition], off)
 		}
 		o.skip[cp.Partition] = m
 	}
@@ -100,15 +109,7 @@ func (o *Operator) Restore(cps []PartitionCheckpoint) {
 
 // skipped reports whether in was emitted before a restart (o.mu held).
 func (o *Operator) skipped(in *Input) bool {
-	m := o.skip[in.Partition]
-	if m == nil {
-		return false
-	}
-	if in.Offset > o.skipMax[in.Partition] {
-		delete(o.skip, in.Partition)
-		return false
-	}
-	if !m[in.Offset] {
+	if !o.skip[in.Partition][in.Offset] {
 		return false
 	}
 	ps := o.parts[in.Partition]

@@ -44,7 +44,6 @@ type Operator struct {
 	flights     map[string]*entry  // SingleFlight: leader per fingerprint
 	cache       *cache
 	skip        map[int32]map[int64]bool // Restore: offsets already emitted before a restart
-	skipMax     map[int32]int64
 }
 
 type keyID struct {
