@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"os"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
 	"github.com/rql/rql/sqltypes"
+	"github.com/rql/rql/state"
 )
 
 // errLimit ends a push query that reached its LIMIT.
@@ -62,7 +64,13 @@ func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) e
 		return nil
 	})
 	lg := s.e.log
-	pipe, err := build.Build(ctx, &q, build.Options{Registry: s.e.reg, Props: props, Rows: rows,
+	store, closeState, err := transientState(&q)
+	if err != nil {
+		return err
+	}
+	defer closeState()
+	pipe, err := build.Build(ctx, &q, build.Options{Registry: s.e.reg, Props: props, Rows: rows, State: store,
+		QueryID: q.ID,
 		Log: func(en exec.LogEntry) {
 			lg.Warn("processing error", "query", en.QueryID, "topic", en.Topic, "partition", en.Partition,
 				"offset", en.Offset, "reason", en.Reason)
@@ -96,6 +104,40 @@ func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) e
 		}
 		return err
 	})
+}
+
+// transientState opens a state store for a push query with stateful
+// operators (aggregations): a RocksDB database in a temporary directory,
+// removed when the query ends. Stateless queries get none.
+func transientState(q *planner.QueryPlan) (state.Store, func(), error) {
+	if !hasAggregate(q.Root) {
+		return nil, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "rql-transient-")
+	if err != nil {
+		return nil, nil, rqlerr.New(rqlerr.StateIO, "cannot create a push query's state directory: %v", err)
+	}
+	db, err := state.Open(dir, state.Options{DisableWAL: true})
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return db, func() {
+		_ = db.Close()
+		_ = os.RemoveAll(dir)
+	}, nil
+}
+
+func hasAggregate(n planner.Node) bool {
+	if _, ok := n.(*planner.Aggregate); ok {
+		return true
+	}
+	for _, c := range n.Children() {
+		if hasAggregate(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // openReaders opens a Reader per distinct input topic of a pipeline.

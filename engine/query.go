@@ -33,24 +33,15 @@ type query struct {
 
 	cancel  context.CancelFunc
 	done    chan struct{}
-	taskCtx context.Context // of the tasks' operators: not cancelled by a stop, which drains them
 	stopCtx atomic.Pointer[context.Context]
 
 	// run goroutine
 	tasks map[kafka.TopicPartition]*task
 	out   []*kafka.Record // outputs of the fetch being processed
 	slab  []kafka.Record
-
-	// Results of the tasks, guarded by resMu: outputs not yet produced,
-	// records dispatched but not processed, the first task error.
-	resMu    sync.Mutex
-	idle     *sync.Cond // signalled when inflight drops to 0
-	results  []*kafka.Record
-	spare    []*kafka.Record
-	inflight int64
-	workErr  error
-	fatal    error // from a rebalance callback
-	cycle    int64 // records consumed in the open cycle
+	busy  []*task // tasks with records in the fetch being processed
+	fatal error   // from a rebalance callback
+	cycle int64   // records consumed in the open cycle
 
 	mu        sync.Mutex
 	state     QueryState
@@ -110,12 +101,9 @@ func (q *query) fail(err error) {
 	q.e.log.Error("query failed", "query", q.id, "error", err)
 }
 
-// run is the commit cycle: Begin → Poll → hand records to the tasks →
-// Produce what they output … → (wait for the tasks) End, committing every
-// commit interval, until ctx is cancelled (graceful stop) or a fatal error.
-// Tasks process on their own goroutines while this one polls and
-// produces; before End, every record polled in the cycle has been
-// processed and its outputs produced.
+// run is the commit cycle: Begin → Poll → process → Produce … → End,
+// committing every commit interval, until ctx is cancelled (graceful stop)
+// or a fatal error.
 func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 	defer close(q.done)
 	inTxn := false
@@ -138,17 +126,20 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			for _, fe := range f.Errors {
 				q.e.log.Debug("fetch error", "query", q.id, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
 			}
-			q.dispatch(f.Records)
-			// Commit every interval, and at once when the input is idle
-			// (nothing fetched): no reason to hold results back then.
-			end := time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0)
-			if end {
-				q.barrier()
-			}
-			if err := q.produce(ctx, s); err != nil {
+			if err := q.process(ctx, f.Records); err != nil {
 				return err
 			}
-			if end {
+			if len(q.out) > 0 {
+				if err := s.Produce(ctx, q.out...); err != nil {
+					return err
+				}
+				q.produced.Add(int64(len(q.out)))
+				clear(q.out)
+				q.out = q.out[:0]
+			}
+			// Commit every interval, and at once when the input is idle
+			// (nothing fetched): no reason to hold results back then.
+			if time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0) {
 				inTxn = false
 				if err := q.end(ctx, s, true); err != nil {
 					return err
@@ -162,15 +153,8 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 	if !graceful {
 		q.fail(err)
 	}
-	q.barrier()
 	if inTxn && !errors.Is(err, rqlerr.KafkaFatal) {
 		// Commit what was processed (graceful) or abort it (failure).
-		if graceful {
-			if perr := q.produce(fctx, s); perr != nil {
-				graceful = false
-				q.fail(perr)
-			}
-		}
 		if eerr := q.end(fctx, s, graceful); eerr != nil && graceful {
 			q.fail(eerr)
 		}
@@ -179,27 +163,6 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 		q.e.log.Warn("closing query session", "query", q.id, "error", cerr)
 	}
 	q.closeTasks(fctx)
-}
-
-// produce hands the tasks' outputs so far to the session, and returns the
-// first error of a task.
-func (q *query) produce(ctx context.Context, s *kafka.TxnSession) error {
-	q.resMu.Lock()
-	out, werr := q.results, q.workErr
-	q.results = q.spare[:0]
-	q.resMu.Unlock()
-	if werr != nil {
-		return werr
-	}
-	if len(out) > 0 {
-		if err := s.Produce(ctx, out...); err != nil {
-			return err
-		}
-		q.produced.Add(int64(len(out)))
-	}
-	clear(out)
-	q.spare = out[:0]
-	return nil
 }
 
 // end ends the open cycle. An aborted cycle (rebalance, abortable error)
@@ -224,11 +187,13 @@ func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error
 	return nil
 }
 
-// dispatch hands a fetch's records to the tasks of their partitions, a
-// run of consecutive records of one partition at a time, in order.
-// Records of a partition without a task (revoked within this Poll) are
-// skipped: the session will not commit this cycle.
-func (q *query) dispatch(recs []*kafka.Record) {
+// process pushes a fetch's records through the tasks of their partitions
+// — concurrently when several tasks have records, each on its own
+// goroutine — then gathers their outputs in task order. Records of a
+// partition without a task (revoked within this Poll) are skipped: the
+// session will not commit this cycle.
+func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
+	busy := q.busy[:0]
 	for i := 0; i < len(recs); {
 		tp := kafka.TopicPartition{Topic: recs[i].Topic, Partition: recs[i].Partition}
 		j := i + 1
@@ -236,40 +201,47 @@ func (q *query) dispatch(recs []*kafka.Record) {
 			j++
 		}
 		if t := q.tasks[tp]; t != nil {
-			n := int64(j - i)
-			q.resMu.Lock()
-			q.inflight += n
-			q.resMu.Unlock()
-			q.consumed.Add(n)
-			q.cycle += n
-			t.work <- recs[i:j]
+			if len(t.recs) == 0 {
+				busy = append(busy, t)
+			}
+			t.recs = append(t.recs, recs[i:j]...)
 		}
 		i = j
 	}
-}
-
-// deliver is called by a task when it processed n records: their outputs
-// join the query's results (in the task's order) and a failure is kept.
-func (q *query) deliver(out []*kafka.Record, err error, n int64) {
-	q.resMu.Lock()
-	q.results = append(q.results, out...)
-	if err != nil && q.workErr == nil {
-		q.workErr = err
+	q.busy = busy
+	switch len(busy) {
+	case 0:
+		return nil
+	case 1:
+		busy[0].process(ctx)
+	default:
+		var wg sync.WaitGroup
+		for _, t := range busy[1:] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				t.process(ctx)
+			}()
+		}
+		busy[0].process(ctx)
+		wg.Wait()
 	}
-	q.inflight -= n
-	if q.inflight == 0 {
-		q.idle.Broadcast()
+	var first error
+	for _, t := range busy {
+		if t.err != nil && first == nil {
+			first = t.err
+		}
+		n := int64(len(t.recs))
+		q.consumed.Add(n)
+		q.cycle += n
+		q.out = append(q.out, t.out...)
+		clear(t.recs)
+		t.recs, t.err = t.recs[:0], nil
+		clear(t.out)
+		t.out = t.out[:0]
 	}
-	q.resMu.Unlock()
-}
-
-// barrier waits until the tasks processed every record dispatched.
-func (q *query) barrier() {
-	q.resMu.Lock()
-	for q.inflight > 0 {
-		q.idle.Wait()
-	}
-	q.resMu.Unlock()
+	clear(q.busy)
+	return first
 }
 
 func taskName(tp kafka.TopicPartition) string {
@@ -298,7 +270,6 @@ func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 			}
 			continue
 		}
-		t.start(q.taskCtx)
 		q.tasks[tp] = t
 		q.mu.Lock()
 		q.taskNames[taskName(tp)] = true
@@ -309,7 +280,6 @@ func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 
 // onRevoked closes the tasks of revoked partitions (inside Poll or Close).
 func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, lost bool) {
-	q.barrier()
 	for _, tp := range parts {
 		if t := q.tasks[tp]; t != nil {
 			t.close(ctx)
@@ -323,7 +293,6 @@ func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, los
 }
 
 func (q *query) closeTasks(ctx context.Context) {
-	q.barrier()
 	for tp, t := range q.tasks {
 		t.close(ctx)
 		delete(q.tasks, tp)

@@ -10,8 +10,8 @@ import (
 )
 
 // task runs one sub-topology's operators for one input partition. Its
-// process runs on a goroutine of its own per fetch; its other methods on
-// the query's goroutine.
+// process may run on a goroutine of its own (see query.process); its other
+// methods run on the query's goroutine.
 type task struct {
 	q    *query
 	tp   kafka.TopicPartition
@@ -36,31 +36,12 @@ type task struct {
 	slab []kafka.Record
 	rr   uint32
 
-	work   chan []*kafka.Record // runs to process (nil until start)
-	exited chan struct{}
 	failed bool
 }
 
-// start starts the task's goroutine, which processes the runs of records
-// sent on t.work, in order, until close.
-func (t *task) start(ctx context.Context) {
-	t.work = make(chan []*kafka.Record, 16)
-	t.exited = make(chan struct{})
-	go func() {
-		defer close(t.exited)
-		for recs := range t.work {
-			t.recs = recs
-			t.process(ctx)
-			t.q.deliver(t.out, t.err, int64(len(recs)))
-			clear(t.out)
-			t.out, t.err, t.recs = t.out[:0], nil, nil
-		}
-	}()
-}
-
-// process runs t.recs through the operators, appending to t.out. It runs
-// on the task's goroutine, concurrently with other tasks: a task touches
-// only its own operators and buffers. After an error it skips records
+// process runs t.recs through the operators, appending to t.out. It may
+// run concurrently with other tasks' process: a task touches only its own
+// operators and buffers. After an error it skips records
 // (the query is failing).
 func (t *task) process(ctx context.Context) {
 	if t.failed {
@@ -83,10 +64,6 @@ func (t *task) close(ctx context.Context) {
 		return
 	}
 	t.closed = true
-	if t.work != nil {
-		close(t.work)
-		<-t.exited
-	}
 	if t.rep != nil {
 		_ = t.rep.Close(ctx)
 	}

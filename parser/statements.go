@@ -130,6 +130,9 @@ func (p *parser) create() Statement {
 		p.expectKw("REPLACE")
 		orReplace = true
 	}
+	if p.peek().is("FUNCTION") {
+		return p.createFunction(b, orReplace)
+	}
 	source := p.acceptKw("SOURCE")
 	if !orReplace && !source && p.peek().is("TYPE") {
 		p.next()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -65,6 +66,9 @@ func runApp(ctx context.Context, out, errOut io.Writer, file string, f runFlags)
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
 		return fmt.Errorf("invalid --log-level %q", f.logLevel)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(engine.DefaultGCPercent)
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()

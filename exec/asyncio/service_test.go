@@ -161,13 +161,14 @@ func newOp(t testing.TB, fn Func, props map[string]any) *Operator {
 	return op
 }
 
-// inputs builds n inputs over parts partitions and keys keys; mode(i)
-// names the service mode of input i.
+// inputs builds n inputs over keys keys, key k living in partition
+// k % parts as Kafka's partitioner would place it; mode(i) names the
+// service mode of input i.
 func inputs(n, parts, keys int, mode func(i int) string) []*Input {
 	ins := make([]*Input, n)
 	offs := make([]int64, parts)
 	for i := range n {
-		p := int32(i % parts)
+		p := int32(i % keys % parts)
 		ins[i] = &Input{Partition: p, Offset: offs[p], Key: "k" + strconv.Itoa(i%keys),
 			Args:           []sqltypes.Value{int64(i), mode(i)},
 			IdempotencyKey: IdempotencyKey("q1", p, offs[p], 0)}

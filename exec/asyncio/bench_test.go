@@ -1,0 +1,216 @@
+package asyncio
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rql/rql/exec"
+	"github.com/rql/rql/sqltypes"
+	"github.com/rql/rql/udf"
+)
+
+// The enrichment benchmark: a loopback HTTP service answering after 50 ms,
+// 4 input partitions feeding one operator from one task goroutine, which
+// checkpoints (or drains) every 100 ms like an exactly-once commit cycle.
+// Reported per run: records/s, the Little's law limit workers / 0.05 s,
+// their ratio, the ratio against min(limit, the service's measured maximum
+// rate on this machine), and p99 end-to-end latency (submit to emit).
+//
+//	go test ./exec/asyncio -run '^$' -bench . -benchtime 2s
+
+const (
+	benchLatency    = 50 * time.Millisecond
+	benchPartitions = 4
+	benchCommit     = 100 * time.Millisecond
+)
+
+func benchService(b *testing.B, latency time.Duration) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if latency > 0 {
+			time.Sleep(latency)
+		}
+		w.Write([]byte(`{"y": 1}`))
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func benchFunc(b *testing.B, url string) *udf.Variant {
+	def, err := udf.NewUserFunc(udf.UserFuncSpec{Name: "LOOKUP", Using: "HTTP", Return: sqltypes.Bigint,
+		Params: []udf.Param{{Name: "X", Type: sqltypes.Bigint}},
+		Props:  map[string]any{"url": url, "response_path": "y"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return def.Variants[0]
+}
+
+var (
+	svcMaxOnce sync.Once
+	svcMax     float64
+)
+
+// serviceMax measures the loopback service's own maximum rate with no
+// latency: 256 concurrent clients for one second. Client and server share
+// the machine's cores, as in the enrichment runs.
+func serviceMax(b *testing.B) float64 {
+	svcMaxOnce.Do(func() {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"y": 1}`)) }))
+		defer srv.Close()
+		v := benchFunc(b, srv.URL)
+		var n atomic.Int64
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		var wg sync.WaitGroup
+		t0 := time.Now()
+		for range 256 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ec := &udf.EvalContext{Ctx: context.Background()}
+				for ctx.Err() == nil {
+					if _, err := v.Eval(ec, []sqltypes.Value{int64(1)}); err == nil {
+						n.Add(1)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		svcMax = float64(n.Load()) / time.Since(t0).Seconds()
+	})
+	return svcMax
+}
+
+func BenchmarkServiceMax(b *testing.B) {
+	b.ReportMetric(serviceMax(b), "calls/s")
+}
+
+// BenchmarkSyncBaseline is ENRICH USING without ASYNC: each partition's
+// task makes one call at a time (the 1 / latency wall), 4 partitions.
+func BenchmarkSyncBaseline(b *testing.B) {
+	srv := benchService(b, benchLatency)
+	v := benchFunc(b, srv.URL)
+	var next atomic.Int64
+	b.ResetTimer()
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for range benchPartitions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ec := &udf.EvalContext{Ctx: context.Background()}
+			for next.Add(1) <= int64(b.N) {
+				if _, err := v.Eval(ec, []sqltypes.Value{int64(1)}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rps := float64(b.N) / time.Since(t0).Seconds()
+	b.ReportMetric(rps, "records/s")
+	b.ReportMetric(benchPartitions/benchLatency.Seconds(), "limit/s")
+	b.ReportMetric(rps/(benchPartitions/benchLatency.Seconds()), "ratio")
+}
+
+func BenchmarkEnrich(b *testing.B) {
+	for _, order := range []string{"ordered", "key", "unordered"} {
+		for _, workers := range []int{32, 256, 1024} {
+			b.Run(fmt.Sprintf("%s/workers=%d", order, workers), func(b *testing.B) {
+				benchEnrich(b, order, workers, false)
+			})
+		}
+	}
+	for _, workers := range []int{32, 256, 1024} {
+		b.Run(fmt.Sprintf("ordered-drain-on-commit/workers=%d", workers), func(b *testing.B) {
+			benchEnrich(b, "ordered", workers, true)
+		})
+	}
+}
+
+func benchEnrich(b *testing.B, order string, workers int, drain bool) {
+	maxRate := serviceMax(b)
+	srv := benchService(b, benchLatency)
+	fn := VariantFunc(benchFunc(b, srv.URL), nil)
+	opts, err := ParseOptions(map[string]any{"workers": int64(workers), "buffer": int64(2 * workers),
+		"order": order, "timeout": "10s"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	op, err := New(context.Background(), fn, opts, Config{Function: "LOOKUP"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer op.Close()
+	keys := 10 * workers // distinct keys outnumber workers 10 to 1
+	submitted := make([]time.Time, b.N)
+	lat := make([]time.Duration, 0, b.N)
+	emitted := 0
+	emit := func(r *Result) error {
+		if r.Action != Emit {
+			return r.Err
+		}
+		lat = append(lat, time.Since(submitted[r.In.Row.Offset]))
+		emitted++
+		return nil
+	}
+	ctx := context.Background()
+	offs := make([]int64, benchPartitions)
+	b.ResetTimer()
+	t0 := time.Now()
+	lastCommit := t0
+	for i := range b.N {
+		k := i % keys
+		p := int32(k % benchPartitions)
+		submitted[i] = time.Now()
+		in := &Input{Partition: p, Offset: offs[p], Key: fmt.Sprint(k), Args: []sqltypes.Value{int64(i)},
+			Row: rowOf(int64(i))}
+		offs[p]++
+		if err := op.Submit(ctx, in, emit); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := op.Poll(emit); err != nil {
+			b.Fatal(err)
+		}
+		if time.Since(lastCommit) >= benchCommit {
+			if drain {
+				err = op.Drain(ctx, emit)
+			} else {
+				_ = op.Checkpoint()
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			lastCommit = time.Now()
+		}
+	}
+	if err := op.Drain(ctx, emit); err != nil {
+		b.Fatal(err)
+	}
+	el := time.Since(t0)
+	b.StopTimer()
+	if emitted != b.N {
+		b.Fatalf("emitted %d of %d", emitted, b.N)
+	}
+	rps := float64(b.N) / el.Seconds()
+	limit := float64(workers) / benchLatency.Seconds()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(rps, "records/s")
+	b.ReportMetric(limit, "limit/s")
+	b.ReportMetric(rps/limit, "ratio")
+	b.ReportMetric(rps/min(limit, maxRate), "ratio-vs-cap")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	st := op.Stats()
+	b.ReportMetric(float64(st.MaxInFlight), "max-inflight")
+}
+
+// rowOf carries the record index in Row.Offset for latency bookkeeping.
+func rowOf(i int64) (r exec.Row) { r.Offset = i; return r }
