@@ -274,3 +274,29 @@ func TestExecuteRefusesStreamedStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestPushQueryAggregates: a push query with GROUP BY keeps its state in a
+// temporary store and emits each updated aggregate.
+func TestPushQueryAggregates(t *testing.T) {
+	t.Parallel()
+	_, s := sessEngine(t)
+	sessRun(t, s, `CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='agg_t', value_format='JSON', partitions=1);
+INSERT INTO s (k, v) VALUES ('a', 1);
+INSERT INTO s (k, v) VALUES ('a', 2);
+INSERT INTO s (k, v) VALUES ('b', 5);
+SET 'auto.offset.reset'='earliest';`)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var got []string
+	err := s.Query(ctx, `SELECT k, COUNT(*) AS n, SUM(v) AS total FROM s GROUP BY k EMIT CHANGES LIMIT 3;`,
+		func(_ []string, row []sqltypes.Value) error {
+			got = append(got, fmt.Sprint(row))
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"[a 1 1]", "[a 2 3]", "[b 1 5]"}; !slices.Equal(got, want) {
+		t.Errorf("rows = %v, want %v", got, want)
+	}
+}

@@ -190,5 +190,7 @@ func nameInternal(n Node, id string) {
 	case *Aggregate:
 		x.StateTable = fix(x.StateTable)
 		x.InputTable = fix(x.InputTable)
+	case *Join:
+		x.nameInternal(id)
 	}
 }

@@ -131,7 +131,11 @@ func (b *binder) bindColumn(x *parser.ColumnRef) (Expr, error) {
 		return nil, err
 	}
 	if c != nil {
-		return &ColRef{P: x.Pos, Index: c.Index, Name: c.Name, Qualifier: x.Qualifier, T: c.Type}, nil
+		name := c.Name
+		if c.OutName != "" {
+			name = c.OutName
+		}
+		return &ColRef{P: x.Pos, Index: c.Index, Name: name, Qualifier: x.Qualifier, T: c.Type}, nil
 	}
 	if p, ok := pseudoByName(x.Name); ok && p >= PseudoWindowstart && b.noWindowBounds {
 		return nil, b.errAt(rqlerr.BindInvalid, x.Pos, "Window bounds column %s can only be used in the SELECT clause of windowed aggregations", p)

@@ -132,8 +132,18 @@ func (c *Catalog) NextQueryID(prefix, sink string) string {
 	return prefix + "_" + strings.ToUpper(sink) + "_" + strconv.Itoa(n)
 }
 
-// AddQuery records a started persistent query.
-func (c *Catalog) AddQuery(q *PersistentQuery) { c.queries = append(c.queries, q) }
+// AddQuery records a started persistent query. A query with the same id
+// (CREATE OR REPLACE of a CSAS / CTAS restarts its query under the same
+// id) is replaced in place, keeping its position in start order.
+func (c *Catalog) AddQuery(q *PersistentQuery) {
+	for i, old := range c.queries {
+		if old.ID == q.ID {
+			c.queries[i] = q
+			return
+		}
+	}
+	c.queries = append(c.queries, q)
+}
 
 // Queries returns the running persistent queries in start order.
 func (c *Catalog) Queries() []*PersistentQuery { return append([]*PersistentQuery(nil), c.queries...) }

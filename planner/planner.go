@@ -15,6 +15,9 @@ type stmtPlanner struct {
 	cat   *Catalog
 	reg   *udf.Registry
 	props map[string]string
+	// persistent is set while planning the body of a persistent query
+	// (CSAS, CTAS, INSERT INTO ... SELECT), clear for a transient one.
+	persistent bool
 }
 
 func (p *stmtPlanner) prop(name string) string {

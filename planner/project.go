@@ -14,6 +14,10 @@ func (p *stmtPlanner) bindSelect(b *binder, items []parser.SelectItem, sc *scope
 			if it.Qualifier != "" && !sc.hasQualifier(it.Qualifier) {
 				return nil, rqlerr.At(rqlerr.BindUnknownSource, it.Pos, "'%s' is not a valid stream/table name or alias.", it.Qualifier)
 			}
+			if sc.join != nil {
+				out = append(out, sc.join.star(sc, it.Qualifier, it.Pos)...)
+				continue
+			}
 			out = append(out, starItems(sc, partition, it.Pos)...)
 			continue
 		}
@@ -34,7 +38,10 @@ func (p *stmtPlanner) bindSelect(b *binder, items []parser.SelectItem, sc *scope
 			if _, ok := pseudoByName(it.Alias); ok {
 				return nil, rqlerr.At(rqlerr.BindInvalid, it.Pos, "`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
 			}
-		} else if c, ok := it.Expr.(*parser.ColumnRef); ok {
+		} else if c, ok := it.Expr.(*parser.ColumnRef); ok && p.persistent {
+			// ksqlDB rejects an unaliased pseudo column only in persistent
+			// queries (its name would clash with the sink's own); transient
+			// queries may select ROWTIME, ROWPARTITION, ROWOFFSET bare.
 			if ps, ok := pseudoByName(c.Name); ok {
 				if !scopeHas(sc, c.Name) {
 					return nil, rqlerr.At(rqlerr.BindInvalid, it.Pos, "Reserved column name in select: `%s`. Please remove or alias the column.", ps)
@@ -59,7 +66,7 @@ func (p *stmtPlanner) bindSelect(b *binder, items []parser.SelectItem, sc *scope
 
 func scopeHas(sc *scope, name string) bool {
 	for _, c := range sc.cols {
-		if c.Name == name {
+		if c.Name == name && !c.QualOnly {
 			return true
 		}
 	}

@@ -32,6 +32,7 @@ type projItem struct {
 // planBody plans FROM ... WHERE ... PARTITION BY ... SELECT. sinkName names
 // the sink in messages; persistent says whether ksqlDB's key rules apply.
 func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool, tsCol string) (*queryShape, error) {
+	p.persistent = persistent
 	if len(q.Enrich) > 0 {
 		return nil, rqlerr.At(rqlerr.BindUnsupported, q.Enrich[0].Pos, "ENRICH is not supported yet")
 	}

@@ -15,6 +15,12 @@ type scopeCol struct {
 	NS         sqltypes.Namespace
 	// wasKey marks, after PARTITION BY, the columns that were key columns.
 	wasKey bool
+	// OutName, when set, is the column's name in a join's result (ksqlDB
+	// prefixes ALIAS_ to names that more than one source has): references
+	// bind to ColRefs of that name. QualOnly columns (a join source's
+	// ROWTIME, ...) resolve only through a qualifier.
+	OutName  string
+	QualOnly bool
 }
 
 // scope is the set of columns an expression may reference.
@@ -24,6 +30,9 @@ type scope struct {
 	qualifiers []string
 	// windowed allows WINDOWSTART / WINDOWEND.
 	windowed bool
+	// join, when set, describes a join's FROM (join_scope.go): ambiguity
+	// messages list the candidates, * expands with ksqlDB's join names.
+	join *joinScope
 }
 
 func (s *scope) hasQualifier(q string) bool {
@@ -47,7 +56,13 @@ func (s *scope) lookup(qual, name string, pos rqlerr.Pos) (*scopeCol, error) {
 		if qual != "" && !containsStr(c.Qualifiers, qual) {
 			continue
 		}
+		if qual == "" && c.QualOnly {
+			continue
+		}
 		if found != nil {
+			if s.join != nil {
+				return nil, s.join.ambiguous(s, name, pos)
+			}
 			return nil, rqlerr.At(rqlerr.BindAmbiguous, pos, "Column '%s' is ambiguous.", name)
 		}
 		found = c

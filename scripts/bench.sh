@@ -16,6 +16,8 @@ PAIRS=(
 [ -d state ] && PAIRS+=("./state|BenchmarkBatchPut|BenchmarkBaselineMapPut|RocksDB batched put vs a Go map (fraction of an in-memory map)")
 [ -d exec/driver ] && PAIRS+=("./exec/driver|BenchmarkDriverFilterProject|BenchmarkBaselineJSONFilterProject|CSAS filter+project through the test driver vs a hand-written encoding/json loop (speed-up)")
 [ -d kafka ] && PAIRS+=("./kafka|BenchmarkTransactionalCopy|BenchmarkBaselineProduceConsume|transactional consume→produce vs plain produce+consume on the dev broker (fraction of the ceiling)")
+[ -d engine ] && PAIRS+=("./engine|BenchmarkEngineFilterProjectEOS|BenchmarkBaselineTxnCopyEOS|rql filter+project over 1M JSON records of 250 B, exactly-once, 4 partitions, vs a raw confluent-kafka-go transactional copy loop (fraction of the ceiling; target 0.8)")
+[ -d engine ] && PAIRS+=("./engine|BenchmarkEngineFilterProjectALO|BenchmarkBaselineCopyALO|the same at-least-once vs a raw consume/produce/commit loop (fraction of the ceiling; target 0.8)")
 
 ns() { awk -v b="$1" '$1 ~ "^"b"(-[0-9]+)?$" {print $3; exit}' "$raw"; }
 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rql/rql/kafka"
 )
 
 // TestMain lets the test binary stand in for the rql binary: run with
@@ -168,14 +171,36 @@ func TestREPLCtrlCStopsPushQuery(t *testing.T) {
 	r.send(`CREATE STREAM s (v INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`)
 	r.waitFor("Stream created", 10*time.Second)
 	r.send(`SELECT v FROM s EMIT CHANGES;`)
-	r.waitForRE(`│\s+V\s+│`, 10*time.Second) // the header, printed as the query starts
-	time.Sleep(300 * time.Millisecond)
+	s := r.waitForRE(`│\s+V\s+│`, 10*time.Second) // the header, printed as the query starts
+	// A record produced by another client shows up while the query runs.
+	addr := regexp.MustCompile(`broker at (127\.0\.0\.1:\d+)`).FindStringSubmatch(s)
+	if addr == nil {
+		t.Fatalf("no broker address in the banner:\n%s", s)
+	}
+	p, err := kafka.NewProducer(kafka.BootstrapServers(addr[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	deadline := time.Now().Add(15 * time.Second)
+	for !regexp.MustCompile(`│ 77\s+│`).MatchString(r.screen()) { // "latest" resolves asynchronously: retry
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := p.Produce(ctx, &kafka.Record{Topic: "s", Partition: -1, Value: []byte(`{"V":77}`)})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the row never showed:\n%s", r.screen())
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 	r.tmux("send-keys", "-t", "rql", "C-c")
 	r.waitFor("Query terminated", 10*time.Second)
 	r.waitPrompt(5 * time.Second)
 	// The process is still there, and answers.
 	r.send(`SHOW STREAMS;`)
-	s := r.waitFor("Stream Name", 10*time.Second)
+	s = r.waitFor("Stream Name", 10*time.Second)
 	if !strings.Contains(s, "│ S ") {
 		t.Errorf("SHOW STREAMS after Ctrl-C:\n%s", s)
 	}
