@@ -13,6 +13,7 @@ type jsonSerde struct {
 	unwrapped bool
 	isKey     bool
 	wrapType  *sqltypes.Type // STRUCT of the columns, for error messages
+	fast      *jsonFast      // nil when the columns need the generic path
 }
 
 func newJSONSerde(cols []sqltypes.Column, opts Options, isKey bool) (Serde, error) {
@@ -36,6 +37,9 @@ func newJSONSerde(cols []sqltypes.Column, opts Options, isKey bool) (Serde, erro
 		fields[i] = sqltypes.Field{Name: c.Name, Type: c.Type}
 	}
 	s.wrapType = sqltypes.StructOf(fields...)
+	if !s.unwrapped {
+		s.fast = newJSONFast(cols)
+	}
 	return s, nil
 }
 
@@ -93,6 +97,11 @@ func (s *jsonSerde) Decode(data []byte, dst []sqltypes.Value) ([]sqltypes.Value,
 	dst = dst[:0]
 	if len(s.cols) == 0 {
 		return dst, nil
+	}
+	if s.fast != nil {
+		if out, ok := s.fast.decode(data, dst); ok {
+			return out, nil
+		}
 	}
 	tree, err := ParseJSON(data)
 	if err != nil {

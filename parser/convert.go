@@ -23,7 +23,7 @@ type converter struct {
 func (p *parser) rewriteRange(a, b int) ([]*ast.SelectField, *converter) {
 	r := &rewriter{p: p}
 	r.seq(a, b, false)
-	fields, off, ok := tidbFields(string(r.out))
+	fields, off, ok := p.tidbFields(string(r.out))
 	c := &converter{p: p, r: r}
 	if !ok {
 		// Map TiDB's offset back to the token it points at.

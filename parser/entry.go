@@ -25,10 +25,12 @@ func (p *parser) run(f func()) (err *rqlerr.Error) {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)
 			if !ok {
+				p.held = nil // a TiDB parser that panicked is not reused
 				panic(r)
 			}
 			err = b.err
 		}
+		p.release()
 	}()
 	f()
 	return p.deferred

@@ -3,6 +3,8 @@ package parser
 import (
 	"strconv"
 
+	tparser "github.com/pingcap/tidb/pkg/parser"
+
 	"github.com/rql/rql/rqlerr"
 )
 
@@ -18,6 +20,9 @@ type parser struct {
 	// limit is the index of the token parsing stops at: peek returns an
 	// end-of-input token there. It narrows parsing to one clause.
 	limit int
+	// held are the TiDB parsers whose ASTs are still being converted; see
+	// tidbFields and release.
+	held []*tparser.Parser
 }
 
 func newParser(src *stmtSource) (*parser, *rqlerr.Error) {

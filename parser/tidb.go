@@ -23,11 +23,15 @@ const selectPrefix = "SELECT"
 
 // tidbFields parses "SELECT <text>" and returns its select fields. On a
 // syntax error it returns the byte offset in sql of the offending token.
-func tidbFields(text string) ([]*ast.SelectField, int, bool) {
+//
+// The returned AST belongs to a TiDB parser that p holds until p.release():
+// TiDB may reuse a parser's memory on its next ParseSQL, so the parser goes
+// back to the pool only once every AST it produced has been converted.
+func (p *parser) tidbFields(text string) ([]*ast.SelectField, int, bool) {
 	sql := selectPrefix + text
 	tp := tidbPool.Get().(*tparser.Parser)
+	p.held = append(p.held, tp)
 	stmts, _, err := tp.ParseSQL(sql)
-	tidbPool.Put(tp)
 	if err != nil {
 		return nil, errorOffset(sql, err.Error()), false
 	}
@@ -60,4 +64,13 @@ func errorOffset(sql, msg string) int {
 		return k
 	}
 	return len(sql)
+}
+
+// release returns the TiDB parsers p holds to the pool; p's TiDB ASTs must
+// not be used afterwards.
+func (p *parser) release() {
+	for _, tp := range p.held {
+		tidbPool.Put(tp)
+	}
+	p.held = nil
 }

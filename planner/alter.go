@@ -33,7 +33,7 @@ func (p *stmtPlanner) alter(s *parser.AlterSource) (StatementPlan, error) {
 		cp.Schema.Columns = append(cp.Schema.Columns, sqltypes.Column{Name: e.Name, Type: t})
 	}
 	if err := checkFormats(&cp); err != nil {
-		return nil, err
+		return nil, atPos(err, s.StmtPos)
 	}
-	return &CreateSourcePlan{Source: &cp, Replace: true}, nil
+	return &CreateSourcePlan{Source: &cp, Replace: true, Alter: true}, nil
 }

@@ -76,7 +76,7 @@ func (p *stmtPlanner) createSource(s *parser.CreateSource) (StatementPlan, error
 		return nil, rqlerr.At(rqlerr.BindInvalid, s.StmtPos, "Windowed sources require a key column.")
 	}
 	if err := p.finishSource(src, w, false); err != nil {
-		return nil, err
+		return nil, atPos(err, s.StmtPos)
 	}
 	_, exists := p.cat.SourceByName(s.Name)
 	return &CreateSourcePlan{Source: src, Replace: exists}, nil

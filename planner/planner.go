@@ -126,6 +126,10 @@ func (p *stmtPlanner) selectStmt(s *parser.SelectStmt) (StatementPlan, error) {
 
 func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, error) {
 	kind := kindName(s.Kind)
+	if s.Query.Limit != nil {
+		// ksqlDB rejects this while parsing, before looking at the catalog.
+		return nil, rqlerr.At(rqlerr.BindInvalid, s.StmtPos, "CREATE %s AS SELECT statements don't support LIMIT clause.", strings.ToUpper(kind))
+	}
 	old, exists := p.cat.SourceByName(s.Name)
 	if exists {
 		switch {
@@ -180,10 +184,10 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 		sink.KeyOpts.Delimiter = in.KeyOpts.Delimiter
 	}
 	if err := checkAggFormats(shape.root, sink.ValueFormat); err != nil {
-		return nil, err
+		return nil, atPos(err, s.StmtPos)
 	}
 	if err := p.finishSource(sink, w, true); err != nil {
-		return nil, err
+		return nil, atPos(err, s.StmtPos)
 	}
 	prefix := "CSAS"
 	qk := QueryCSAS
@@ -192,7 +196,7 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 	}
 	if exists {
 		if err := compatibleSchemas(shape.root.Out, old.Schema); err != nil {
-			return nil, err
+			return nil, atPos(err, s.StmtPos)
 		}
 	}
 	id := p.cat.NextQueryID(prefix, s.Name)
@@ -226,6 +230,12 @@ func (p *stmtPlanner) sinkNode(root *Project, sink *Source, id string) *Sink {
 }
 
 func (p *stmtPlanner) insertInto(s *parser.InsertInto) (StatementPlan, error) {
+	if s.Query.Limit != nil {
+		// ksqlDB accepts and ignores LIMIT here (it rejects it only in CSAS /
+		// CTAS); a persistent query never stops, so rql rejects it too,
+		// worded as ksqlDB's CSAS message.
+		return nil, rqlerr.At(rqlerr.BindInvalid, s.StmtPos, "INSERT INTO ... SELECT statements don't support LIMIT clause.")
+	}
 	target, ok := p.cat.SourceByName(s.Target)
 	if !ok {
 		return nil, rqlerr.At(rqlerr.StmtSourceMissing, s.TargetPos, "Source `%s` does not exist.", s.Target)
@@ -247,7 +257,7 @@ func (p *stmtPlanner) insertInto(s *parser.InsertInto) (StatementPlan, error) {
 		return nil, rqlerr.At(rqlerr.StmtIncompatible, s.StmtPos, "INSERT INTO can only be used to insert from a stream into a stream.")
 	}
 	if err := compatibleSchemas(shape.root.Out, target.Schema); err != nil {
-		return nil, err
+		return nil, atPos(err, s.StmtPos)
 	}
 	id := p.cat.NextQueryID("INSERTQUERY", s.Target)
 	q := &QueryPlan{ID: id, Kind: QueryInsert, Sources: shape.sources, Limit: -1,

@@ -36,9 +36,12 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	if len(q.Enrich) > 0 {
 		return nil, rqlerr.At(rqlerr.BindUnsupported, q.Enrich[0].Pos, "ENRICH is not supported yet")
 	}
+	if j, ok := q.From.(*parser.Join); ok {
+		return p.planJoinBody(q, j, sinkName, persistent, tsCol)
+	}
 	tbl, ok := q.From.(*parser.Table)
 	if !ok {
-		return nil, rqlerr.At(rqlerr.BindUnsupported, q.From.Position(), "JOIN is not supported yet")
+		return nil, rqlerr.At(rqlerr.BindUnsupported, q.From.Position(), "unsupported FROM item")
 	}
 	src, ok := p.cat.SourceByName(tbl.Name)
 	if !ok {

@@ -17,6 +17,9 @@ type CreateSourcePlan struct {
 	Noop bool
 	// Replace is set for CREATE OR REPLACE of an existing source.
 	Replace bool
+	// Alter is set for ALTER STREAM|TABLE (Source is the altered source,
+	// Replace is set too): ksqlDB reports "Stream S altered.".
+	Alter bool
 }
 
 // CreateAsSelectPlan registers Sink and starts Query writing it (CSAS /

@@ -40,6 +40,29 @@ for p in "${PAIRS[@]}"; do
   r=$(awk -v x="$x" -v y="$y" 'BEGIN{ if (x>0) printf "%.2f", y/x; else print "n/a" }')
   echo "| $b | $x | $base | $y | $r | $what |" >> "$out.tmp"
 done
+# Benchmarks that measure their own ratio in one run (e.g. async enrichment
+# against Little's law workers / latency): package | regex | meaning.
+SELF=(
+  "./exec/asyncio|^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax)|async enrichment vs Little's law limit (ratio) and vs min(limit, service max) (ratio-vs-cap); 50 ms loopback HTTP service, 4 partitions"
+)
+{
+  echo
+  echo "## Benchmarks that report their own ratio"
+  echo
+  echo "| benchmark | metrics | meaning |"
+  echo "| --- | --- | --- |"
+} >> "$out.tmp"
+for p in "${SELF[@]}"; do
+  IFS='|' read -r pkg re what <<<"$p"
+  [ -d "$pkg" ] || continue
+  if ! go test -run '^$' -bench "$re" -benchtime 1x -count 1 "$pkg" > "$raw.one" 2>&1; then
+    echo "| $re | failed | see \`go test -bench '$re' $pkg\` |" >> "$out.tmp"; cat "$raw.one" >&2; continue
+  fi
+  cat "$raw.one" >> "$raw"
+  grep -E '^Benchmark' "$raw.one" | while read -r name _ rest; do
+    echo "| $name | $(echo "$rest" | sed 's/|/\\|/g') | $what |" >> "$out.tmp"
+  done
+done
 {
   echo
   echo "Raw output:"

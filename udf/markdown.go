@@ -45,21 +45,24 @@ func MarkdownReference(r *Registry) string {
 	return b.String()
 }
 
+// signature renders one variant: "NAME(name TYPE, name TYPE...) → TYPE",
+// "..." marking the parameter a call may repeat.
 func signature(name string, v *Variant) string {
 	var ps []string
+	vi := v.VariadicIndex()
 	for i, p := range v.Params {
-		s := p.Type.String()
+		s := SignatureType(p.Type)
 		if p.Name != "" {
 			s = p.Name + " " + s
 		}
-		if v.Variadic && i == len(v.Params)-1 {
+		if i == vi {
 			s += "..."
 		}
 		ps = append(ps, s)
 	}
 	ret := "?"
 	if v.Return != nil {
-		ret = v.Return.String()
+		ret = SignatureType(v.Return)
 	}
 	return name + "(" + strings.Join(ps, ", ") + ") → " + ret
 }

@@ -232,6 +232,17 @@ func (d *Driver) ExecuteStatement(ctx context.Context, s parser.Statement) (res 
 
 func (d *Driver) props() map[string]string { return d.cat.Props }
 
+// propsSnapshot returns a copy of the session properties: a persistent
+// query keeps the properties it was started with (as in ksqlDB), so a
+// later SET or UNSET does not change it.
+func (d *Driver) propsSnapshot() map[string]string {
+	out := make(map[string]string, len(d.cat.Props))
+	for k, v := range d.cat.Props {
+		out[k] = v
+	}
+	return out
+}
+
 func sourceKind(k parser.SourceKind) string {
 	if k == parser.KindTable {
 		return "Table"
@@ -248,6 +259,10 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		}
 		d.CreateTopic(p.Source.Topic, p.Source.Partitions)
 		d.cat.PutSource(p.Source)
+		if p.Alter {
+			return Result{Kind: "ALTER_" + upper(sourceKind(p.Source.Kind)),
+				Message: sourceKind(p.Source.Kind) + " " + p.Source.Name + " altered."}, nil
+		}
 		msg := sourceKind(p.Source.Kind) + " created"
 		return Result{Kind: kind, Message: msg}, nil
 	case *planner.CreateAsSelectPlan:
@@ -327,7 +342,7 @@ func (d *Driver) startQuery(ctx context.Context, sql, sink string, q *planner.Qu
 	if err != nil {
 		return err
 	}
-	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.props(), Emit: d.emitter(nil), Log: d.logEntry, State: st})
+	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.propsSnapshot(), Emit: d.emitter(nil), Log: d.logEntry, State: st})
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,17 @@
 package driver
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/rql/rql/internal/printfmt"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/sqltypes"
+	"github.com/rql/rql/udf"
 )
 
 func (d *Driver) show(p *planner.ShowPlan) (Result, error) {
@@ -122,15 +125,16 @@ func (d *Driver) describeFunction(name string) Result {
 	}
 	for _, v := range def.Variants {
 		ps := make([]string, len(v.Params))
+		vi := v.VariadicIndex()
 		for i, p := range v.Params {
-			ps[i] = p.Type.String() + " " + p.Name
-			if v.Variadic && i == len(v.Params)-1 {
+			ps[i] = udf.SignatureType(p.Type) + " " + p.Name
+			if i == vi {
 				ps[i] += "..."
 			}
 		}
 		ret := ""
 		if v.Return != nil {
-			ret = v.Return.String()
+			ret = udf.SignatureType(v.Return)
 		}
 		res.Rows = append(res.Rows, []string{def.Name, def.Kind.String(), "(" + strings.Join(ps, ", ") + ")", ret, v.Description})
 	}
@@ -149,28 +153,48 @@ func explainResult(p *planner.ExplainPlan) Result {
 	return res
 }
 
+// print renders PRINT 'topic' [FROM BEGINNING] [INTERVAL n] [LIMIT n] as
+// ksqlDB does (see internal/printfmt): the key and value formats detected
+// from the records read, then one "rowtime: ..., key: ..., value: ...,
+// partition: n" line per INTERVAL-th record, at most LIMIT of them. The
+// driver reads the records the topic holds, from the beginning (FROM
+// BEGINNING or not): nothing is produced while the statement runs. The
+// lines are the Message, one per line (no Columns).
 func (d *Driver) print(p *parser.Print) Result {
-	res := Result{Kind: "PRINT", Columns: []string{"rowtime", "partition", "offset", "key", "value"}}
+	res := Result{Kind: "PRINT"}
 	t, ok := d.topics[p.Topic]
 	if !ok {
 		res.Message = "Could not find topic '" + p.Topic + "'"
 		return res
 	}
+	f := printfmt.New()
+	var lines []string
 	for i, r := range t.records {
+		if p.Limit > 0 && int64(len(lines)) >= p.Limit {
+			break
+		}
+		line := f.Line(r.Timestamp, recordKey(r), r.Value, r.Partition)
 		if p.Interval > 1 && int64(i)%p.Interval != 0 {
 			continue
 		}
-		if p.Limit > 0 && int64(len(res.Rows)) >= p.Limit {
-			break
-		}
-		k, v := "<null>", "<null>"
-		if r.Key != nil {
-			k = string(r.Key)
-		}
-		if r.Value != nil {
-			v = string(r.Value)
-		}
-		res.Rows = append(res.Rows, []string{strconv.FormatInt(r.Timestamp, 10), strconv.Itoa(int(r.Partition)), strconv.FormatInt(r.Offset, 10), k, v})
+		lines = append(lines, line)
 	}
+	if len(lines) == 0 {
+		return res
+	}
+	res.Message = strings.Join(append([]string{f.KeyFormats(), f.ValueFormats()}, lines...), "\n")
 	return res
+}
+
+// recordKey is the key as it is on the topic: a windowed record's key
+// carries its window (start; for sessions, end then start) after the key.
+func recordKey(r Record) []byte {
+	if r.Window == nil || r.Key == nil {
+		return r.Key
+	}
+	k := append([]byte(nil), r.Key...)
+	if r.Window.Type == "SESSION" {
+		k = binary.BigEndian.AppendUint64(k, uint64(r.Window.End))
+	}
+	return binary.BigEndian.AppendUint64(k, uint64(r.Window.Start))
 }

@@ -1,0 +1,251 @@
+package planner
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/rql/rql/parser"
+	"github.com/rql/rql/rqlerr"
+	"github.com/rql/rql/sqltypes"
+)
+
+// planJoinBody plans a query whose FROM is a join: the join tree, WHERE,
+// then an aggregation or the projection with ksqlDB's join key rules (the
+// result is keyed by the join expression; the projection must select one
+// of the columns equal to it, or the synthetic ROWKEY).
+func (p *stmtPlanner) planJoinBody(q *parser.Query, j *parser.Join, sinkName string, persistent bool, tsCol string) (*queryShape, error) {
+	t, err := p.planJoinTree(j)
+	if err != nil {
+		return nil, err
+	}
+	sc := t.scope
+	finishJoinScope(t)
+	var node Node = t.node
+	res := *t.leaves[0].src
+	res.Kind = parser.KindStream
+	mode := Append
+	if t.table {
+		res.Kind = parser.KindTable
+		mode = Upsert
+	}
+	var sources []string
+	for _, lf := range t.leaves {
+		sources = append(sources, lf.src.Name)
+	}
+
+	if q.Where != nil {
+		b := &binder{reg: p.reg, scope: sc, clause: "WHERE", aggHook: p.whereAggregate(sc)}
+		pred, err := b.bind(q.Where)
+		if err != nil {
+			return nil, clauseErr("WHERE", err)
+		}
+		if k := pred.Type().Kind; k != sqltypes.KindBoolean && k != sqltypes.KindNull {
+			return nil, rqlerr.At(rqlerr.BindType, q.Where.Position(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
+		}
+		node = &Filter{Input: node, Pred: pred}
+	}
+	if p.isAggregateQuery(q) {
+		shape, err := p.planAggBody(q, node, sc, &res, sinkName, persistent, tsCol)
+		if err != nil {
+			return nil, err
+		}
+		shape.sources = sources
+		return shape, nil
+	}
+	if q.PartitionBy != nil {
+		return p.planJoinPartition(q, t, node, &res, sources, sinkName, persistent, tsCol)
+	}
+
+	width := len(node.Schema().Columns)
+	b := &binder{reg: p.reg, scope: sc, clause: "SELECT", allowTable: !t.table, tableBase: width}
+	proj, err := p.bindSelect(b, q.Select, sc, &res, false)
+	if err != nil {
+		if t.table && strings.Contains(err.Error(), "Table functions can only") {
+			return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "Table source is not supported with table functions")
+		}
+		return nil, err
+	}
+	if len(b.tableCalls) > 0 {
+		out := &sqltypes.Schema{Columns: append([]sqltypes.Column(nil), node.Schema().Columns...)}
+		for i, c := range b.tableCalls {
+			out.Columns = append(out.Columns, sqltypes.Column{Name: synthName(i), Type: c.Fn.Return})
+		}
+		node = &FlatMap{Input: node, Calls: b.tableCalls, Out: out}
+	}
+	if err := nameItems(proj, newAliasGen(sc, q.Select)); err != nil {
+		return nil, err
+	}
+	shape := &queryShape{source: &res, sources: sources}
+	if !persistent {
+		out := &sqltypes.Schema{}
+		var exprs []Expr
+		for _, it := range proj {
+			out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
+			exprs = append(exprs, it.expr)
+		}
+		shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}
+		return shape, nil
+	}
+	for _, it := range proj {
+		if it.expr.Type().Kind == sqltypes.KindNull {
+			return nil, rqlerr.At(rqlerr.BindType, it.pos, "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+		}
+	}
+	if tsCol != "" && !hasItem(proj, tsCol) {
+		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", tsCol)
+	}
+	keys, err := markJoinKeys(proj, t, sinkName)
+	if err != nil {
+		if e, ok := err.(*rqlerr.Error); ok && !e.Pos.IsValid() {
+			e.Pos = q.Pos
+		}
+		return nil, err
+	}
+	out := &sqltypes.Schema{}
+	var exprs []Expr
+	for _, it := range keys {
+		out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type(), NS: sqltypes.NSKey})
+		exprs = append(exprs, it.expr)
+	}
+	nval := 0
+	for _, it := range proj {
+		if it.key {
+			continue
+		}
+		nval++
+		out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
+		exprs = append(exprs, it.expr)
+	}
+	if nval == 0 {
+		return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "The projection contains no value columns.")
+	}
+	seen := map[string]bool{}
+	for _, c := range out.Columns {
+		if seen[c.Name] {
+			return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "Duplicate column names in projection: `%s`", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}
+	return shape, nil
+}
+
+// finishJoinScope names the join's columns as ksqlDB does: a reference to
+// a column whose name only one source has keeps the name, others become
+// ALIAS_NAME; and attaches the join's star expansion.
+func finishJoinScope(t *joinTree) {
+	sc := t.scope
+	count := map[string]int{}
+	for _, c := range sc.cols {
+		if len(c.Qualifiers) > 0 {
+			count[c.Name]++
+		}
+	}
+	for i := range sc.cols {
+		c := &sc.cols[i]
+		if len(c.Qualifiers) == 0 {
+			continue
+		}
+		if count[c.Name] > 1 {
+			c.OutName = c.Qualifiers[len(c.Qualifiers)-1] + "_" + c.Name
+		} else {
+			c.OutName = c.Name
+		}
+	}
+	js := &joinScope{leaves: t.leaves, cols: t.cols}
+	out := t.node.Schema()
+	for _, k := range t.keyCols {
+		js.keys = append(js.keys, k)
+		js.keyNames = append(js.keyNames, out.Columns[k].Name)
+		js.keyTypes = append(js.keyTypes, out.Columns[k].Type)
+	}
+	sc.join = js
+}
+
+// markJoinKeys finds the projection items that carry the join's key and
+// checks ksqlDB's rules; it returns them in key order with their
+// expressions reading the key column.
+func markJoinKeys(proj []*projItem, t *joinTree, sink string) ([]*projItem, error) {
+	out := t.node.Schema()
+	refs := func(idx int) []*projItem {
+		var items []*projItem
+		for _, it := range proj {
+			if c, ok := it.expr.(*ColRef); ok && c.Index == idx {
+				items = append(items, it)
+			}
+		}
+		return items
+	}
+	dup := func(name string, items []*projItem) error {
+		names := make([]string, len(items))
+		for i, it := range items {
+			names[i] = it.name
+		}
+		sort.Strings(names)
+		return rqlerr.New(rqlerr.BindInvalid, "The projection contains a key column (`%s`) more than once, aliased as: %s.", name, strings.Join(names, " and "))
+	}
+	setKey := func(it *projItem, k int) {
+		it.key = true
+		it.expr = &ColRef{P: it.pos, Index: k, Name: it.name, T: out.Columns[k].Type}
+	}
+	if t.fk {
+		var keys []*projItem
+		var missing []string
+		for k, kc := range t.keyCols {
+			items := append(refs(kc), refs(t.members[k])...)
+			if len(items) > 1 {
+				return nil, dup(out.Columns[kc].Name, items)
+			}
+			if len(items) == 0 {
+				missing = append(missing, "`"+leafColName(t, t.members[k])+"`")
+				continue
+			}
+			setKey(items[0], kc)
+			keys = append(keys, items[0])
+		}
+		if len(missing) > 0 {
+			what, col := "Primary key column missing", "column"
+			if len(missing) > 1 {
+				what, col = "Primary key columns missing", "columns"
+			}
+			return nil, rqlerr.New(rqlerr.BindInvalid, "%s in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`%s`). Missing %s: %s.", what, t.leaves[0].src.Name, col, strings.Join(missing, ", "))
+		}
+		return keys, nil
+	}
+	cands := append([]int{t.keyCols[0]}, t.members...)
+	for _, c := range cands {
+		items := refs(c)
+		if len(items) == 0 {
+			continue
+		}
+		if len(items) > 1 {
+			name := out.Columns[c].Name
+			return nil, dup(name, items)
+		}
+		setKey(items[0], t.keyCols[0])
+		return items[:1], nil
+	}
+	if t.synthetic {
+		return nil, rqlerr.New(rqlerr.BindInvalid, "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased.", sink)
+	}
+	what := "join expression"
+	if len(t.desc) > 1 {
+		what += "s"
+	}
+	return nil, rqlerr.New(rqlerr.BindInvalid, "The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sink, what, joinOr(t.desc), t.desc[0])
+}
+
+// leafColName is a join column's name in its source.
+func leafColName(t *joinTree, idx int) string {
+	for _, c := range t.scope.cols {
+		if c.Index == idx {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+// planJoinPartition plans PARTITION BY over a join's result.
+func (p *stmtPlanner) planJoinPartition(q *parser.Query, t *joinTree, node Node, res *Source, sources []string, sinkName string, persistent bool, tsCol string) (*queryShape, error) {
+	return nil, rqlerr.At(rqlerr.BindUnsupported, q.PartitionBy[0].Position(), "PARTITION BY over a join is not supported yet")
+}
