@@ -10,5 +10,5 @@ import (
 // but nothing above (cmd/rql, the conformance runner, the REPL).
 func TestDependencies(t *testing.T) {
 	deptest.AllowOnly(t, "sqltypes", "rqlerr", "parser", "planner", "udf", "format", "exec", "exec/build",
-		"exec/driver", "kafka", "kafka/devbroker", "state")
+		"exec/driver", "exec/asyncio", "exec/fkjoin", "kafka", "kafka/devbroker", "state")
 }

@@ -14,6 +14,8 @@ type Filter struct {
 	pred   *Evaluator
 	upsert bool
 	out    Batch
+	// passed tracks keys whose last row passed (planner.Filter.PassedStore).
+	passed *passedKeys
 }
 
 var _ Operator = (*Filter)(nil)
@@ -24,7 +26,11 @@ func NewFilter(n *planner.Filter, props map[string]string) (*Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Filter{pred: e, upsert: n.Props().Mode == planner.Upsert}, nil
+	f := &Filter{pred: e, upsert: n.Props().Mode == planner.Upsert}
+	if n.PassedStore != "" && f.upsert {
+		f.passed = &passedKeys{name: n.PassedStore, keys: n.Props().Key}
+	}
+	return f, nil
 }
 
 // Process filters b into out.
@@ -33,7 +39,7 @@ func (f *Filter) Process(ctx context.Context, _ int, b *Batch, out Collector) er
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		if r.NullValue {
-			if f.upsert {
+			if f.upsert && f.passed.forget(r) {
 				f.out.Rows = append(f.out.Rows, *r)
 			}
 			continue
@@ -44,12 +50,16 @@ func (f *Filter) Process(ctx context.Context, _ int, b *Batch, out Collector) er
 			continue
 		}
 		if ok, _ := v.(bool); ok {
+			f.passed.remember(r)
 			f.out.Rows = append(f.out.Rows, *r)
-		} else if f.upsert {
+		} else if f.upsert && f.passed.forget(r) {
 			t := *r
 			t.NullValue = true
 			f.out.Rows = append(f.out.Rows, t)
 		}
+	}
+	if err := f.passed.commit(); err != nil {
+		return err
 	}
 	if len(f.out.Rows) == 0 {
 		return nil
@@ -61,5 +71,5 @@ func (f *Filter) Process(ctx context.Context, _ int, b *Batch, out Collector) er
 func (o *Filter) Init(ctx context.Context, env *Env) error {
 	o.ctx, o.env = ctx, env
 	initEvals(env, o.pred)
-	return nil
+	return o.passed.init(env, o)
 }

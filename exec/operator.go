@@ -27,6 +27,10 @@ type Row struct {
 	WindowStart, WindowEnd int64
 	// Headers of the input record.
 	Headers []Header
+	// Raw is the record the row was read from (set by Source; nil for rows
+	// made otherwise). It is valid only while the row's batch is being
+	// processed: copy it to keep it (ENRICH's dead letters do).
+	Raw *Record
 }
 
 // Batch is a group of rows pushed together. Operators must not keep a
@@ -138,10 +142,15 @@ func (f RecordSinkFunc) Emit(ctx context.Context, r Record) error { return f(ctx
 type Chain struct {
 	Op   Operator
 	Next Collector
+	// Input is the operator's input number the chain feeds (joins have
+	// two: 0 left, 1 right).
+	Input int
 }
 
 // Collect pushes b into the operator.
-func (c *Chain) Collect(ctx context.Context, b *Batch) error { return c.Op.Process(ctx, 0, b, c.Next) }
+func (c *Chain) Collect(ctx context.Context, b *Batch) error {
+	return c.Op.Process(ctx, c.Input, b, c.Next)
+}
 
 // EmitWatermark forwards a watermark through the operator.
 func (c *Chain) EmitWatermark(ctx context.Context, wm Watermark) error {

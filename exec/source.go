@@ -87,7 +87,7 @@ func (s *Source) logRec(r *Record, format string, args ...any) {
 
 func (s *Source) decode(r *Record) (Row, bool) {
 	row := Row{Vals: make([]sqltypes.Value, len(s.src.Schema.Columns)), Rowtime: r.Timestamp,
-		Partition: r.Partition, Offset: r.Offset, Headers: r.Headers}
+		Partition: r.Partition, Offset: r.Offset, Headers: r.Headers, Raw: r}
 	if r.HasWindow {
 		row.WindowStart, row.WindowEnd = r.WindowStart, r.WindowEnd
 	}

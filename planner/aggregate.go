@@ -192,5 +192,7 @@ func nameInternal(n Node, id string) {
 		x.InputTable = fix(x.InputTable)
 	case *Join:
 		x.nameInternal(id)
+	case *Filter:
+		x.PassedStore = fix(x.PassedStore)
 	}
 }

@@ -123,6 +123,9 @@ func (b *binder) bindColumn(x *parser.ColumnRef) (Expr, error) {
 			}
 		}
 	}
+	if x.Qualifier != "" && containsStr(b.scope.enrich, x.Qualifier) {
+		return b.bindEnrichField(x)
+	}
 	if x.Qualifier != "" && !b.scope.hasQualifier(x.Qualifier) {
 		return nil, b.errAt(rqlerr.BindUnknownSource, x.Pos, "'%s' is not a valid stream/table name or alias.", x.Qualifier)
 	}

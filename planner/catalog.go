@@ -22,6 +22,9 @@ type Catalog struct {
 	// seq numbers persistent queries: ids end in the sequence number, as
 	// ksqlDB's end in the command sequence number.
 	seq int
+	// functions are the CREATE FUNCTION statements of the user functions,
+	// in creation order (catalog_functions.go).
+	functions []CatalogFunction
 }
 
 // PersistentQuery is a query started by CSAS, CTAS or INSERT INTO ... SELECT.
@@ -205,6 +208,7 @@ func NewCatalogFrom(c *Catalog) *Catalog {
 		n.types[k] = v
 	}
 	n.queries = append(n.queries, c.queries...)
+	n.functions = append(n.functions, c.functions...)
 	n.seq = c.seq
 	return n
 }

@@ -42,7 +42,11 @@ func (p *stmtPlanner) planJoinBody(q *parser.Query, j *parser.Join, sinkName str
 		if k := pred.Type().Kind; k != sqltypes.KindBoolean && k != sqltypes.KindNull {
 			return nil, rqlerr.At(rqlerr.BindType, q.Where.Position(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
 		}
-		node = &Filter{Input: node, Pred: pred}
+		f := &Filter{Input: node, Pred: pred}
+		if t.table {
+			f.PassedStore = queryPlaceholder + "-Join-filter-passed"
+		}
+		node = f
 	}
 	if p.isAggregateQuery(q) {
 		shape, err := p.planAggBody(q, node, sc, &res, sinkName, persistent, tsCol)

@@ -31,23 +31,65 @@ type joinTree struct {
 	keyName   string
 	fk        bool
 	isJoin    bool
+	// keyExprs are the expressions whose value is the key (the join
+	// expressions of every join so far), each read with its column
+	// indexes shifted by shift into node's schema.
+	keyExprs []shiftedExpr
+}
+
+type shiftedExpr struct {
+	e     Expr
+	shift int
 }
 
 // isKeyed reports whether e (bound over t's schema) is t's single key.
 func (t *joinTree) isKeyed(e Expr) bool {
-	c, ok := e.(*ColRef)
-	if !ok || len(t.keyCols) != 1 {
+	if len(t.keyCols) != 1 {
 		return false
 	}
-	if c.Index == t.keyCols[0] {
-		return true
+	if c, ok := e.(*ColRef); ok {
+		if c.Index == t.keyCols[0] {
+			return true
+		}
+		for _, m := range t.members {
+			if m == c.Index {
+				return true
+			}
+		}
 	}
-	for _, m := range t.members {
-		if m == c.Index {
+	ce := canonExpr(e, 0)
+	for _, k := range t.keyExprs {
+		if canonExpr(k.e, k.shift) == ce {
 			return true
 		}
 	}
 	return false
+}
+
+// keyRef reads t's single key column.
+func (t *joinTree) keyRef(e Expr) Expr {
+	k := t.keyCols[0]
+	return &ColRef{P: e.Pos(), Index: k, Name: t.node.Schema().Columns[k].Name, T: t.node.Schema().Columns[k].Type}
+}
+
+// canonExpr prints e with every column as its index (+shift), so that
+// expressions bound over different scopes of one row compare equal.
+func canonExpr(e Expr, shift int) string {
+	var refs []*ColRef
+	var names []string
+	Walk(e, func(x Expr) bool {
+		if c, ok := x.(*ColRef); ok {
+			refs = append(refs, c)
+			names = append(names, c.Name)
+			c.Name = "$" + strconv.Itoa(c.Index+shift)
+		}
+		return true
+	})
+	s := e.String()
+	for i, c := range refs {
+		c.Name = names[i]
+	}
+	return s
 }
 
 // metaCount is the number of pseudo columns a join appends for a leaf.
@@ -96,6 +138,8 @@ func (p *stmtPlanner) joinLeafTree(tbl *parser.Table) (*joinTree, error) {
 	}
 	if len(t.keyCols) == 1 {
 		k := t.keyCols[0]
+		c := src.Schema.Columns[k]
+		t.keyExprs = []shiftedExpr{{e: &ColRef{Index: k, Name: c.Name, T: c.Type}}}
 		t.members = []int{k}
 		t.desc = []string{prefix + "." + src.Schema.Columns[k].Name}
 		t.keyName = prefix + "_" + src.Schema.Columns[k].Name
@@ -245,16 +289,18 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 		}
 	}
 
-	// Repartition stream sides not keyed by their join expression.
+	// Repartition stream sides not keyed by their join expression; keyed
+	// sides read their key column (tombstones carry only the key).
 	n := strconv.Itoa(len(l.leaves))
 	left, right := l.node, r.node
-	if kind != JoinForeignKey && !l.isKeyed(lo.expr) {
+	lkeyed, rkeyed := l.isKeyed(lo.expr), r.isKeyed(ro.expr)
+	if kind != JoinForeignKey && !lkeyed {
 		if l.window != nil || r.window != nil {
 			return nil, rqlerr.At(rqlerr.BindInvalid, j.Pos, "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 		}
 		left = &Repartition{Input: left, Keys: []Expr{lo.expr}, Topic: queryPlaceholder + "-Join" + n + "-left-repartition"}
 	}
-	if !r.isKeyed(ro.expr) {
+	if !rkeyed {
 		if l.window != nil || r.window != nil {
 			return nil, rqlerr.At(rqlerr.BindInvalid, j.Pos, "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 		}
@@ -343,8 +389,36 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 	for k := 0; k < nkey; k++ {
 		out.Columns[k].Name = trimHidden(out.Columns[k].Name)
 	}
-	jn := &Join{Kind: kind, Type: j.Type, Left: left, Right: right, LeftKey: lo.expr, RightKey: ro.expr,
+	lkey, rkey := lo.expr, ro.expr
+	if lkeyed && kind != JoinForeignKey {
+		lkey = l.keyRef(lkey)
+	}
+	if rkeyed {
+		rkey = r.keyRef(rkey)
+	}
+	jn := &Join{Kind: kind, Type: j.Type, Left: left, Right: right, LeftKey: lkey, RightKey: rkey,
 		LeftMeta: lm, RightMeta: rm, Out: out}
+	if kind != JoinForeignKey {
+		if lkeyed {
+			for _, k := range l.keyExprs {
+				t.keyExprs = append(t.keyExprs, shiftedExpr{e: k.e, shift: k.shift + nkey})
+			}
+		} else {
+			t.keyExprs = append(t.keyExprs, shiftedExpr{e: lo.comb, shift: nkey})
+		}
+		if rkeyed {
+			for _, k := range r.keyExprs {
+				t.keyExprs = append(t.keyExprs, shiftedExpr{e: k.e, shift: k.shift + nkey + rightOff})
+			}
+		} else {
+			t.keyExprs = append(t.keyExprs, shiftedExpr{e: ro.comb, shift: nkey})
+		}
+	} else {
+		for _, k := range l.keyCols {
+			c := l.node.Schema().Columns[k]
+			t.keyExprs = append(t.keyExprs, shiftedExpr{e: &ColRef{Index: k, Name: c.Name, T: c.Type}, shift: nkey})
+		}
+	}
 	if kind == JoinForeignKey {
 		// The key columns of a foreign-key join are the left table's key.
 		for k, kc := range l.keyCols {
@@ -457,11 +531,23 @@ func (p *stmtPlanner) joinOperands(j *parser.Join, comb *scope, l, r *joinTree, 
 		}
 		return nil, rqlerr.At(rqlerr.BindInvalid, j.On.Position(), "Unsupported join expression: %s", FormatExpr(j.On, ""))
 	}
+	var badQual *parser.ColumnRef
+	walkAST(j.On, func(x parser.Expr) {
+		if c, ok := x.(*parser.ColumnRef); ok && c.Qualifier != "" && !comb.hasQualifier(c.Qualifier) && badQual == nil {
+			badQual = c
+		}
+	})
+	if badQual != nil {
+		return nil, rqlerr.At(rqlerr.BindUnknownSource, badQual.Pos, "Failed to prepare statement: '%s' is not a valid stream/table name or alias.", badQual.Qualifier)
+	}
 	b := &binder{reg: p.reg, scope: comb, clause: "JOIN ON"}
 	var ops [2]*joinOperand
 	for i, ae := range []parser.Expr{bin.L, bin.R} {
 		e, err := b.bind(ae)
 		if err != nil {
+			if re, ok := err.(*rqlerr.Error); ok && re.Code == rqlerr.BindAmbiguous && re.Pos.IsValid() {
+				return nil, rqlerr.New(rqlerr.BindAmbiguous, "Exception while preparing statement: Line: %d, Col: %d: %s", re.Pos.Line, re.Pos.Col, re.Msg)
+			}
 			return nil, err
 		}
 		side := -1

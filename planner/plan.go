@@ -61,6 +61,11 @@ type Scan struct {
 type Filter struct {
 	Input Node
 	Pred  Expr
+	// PassedStore, when set (a filter over a table join's result), names
+	// the state of the keys whose last row passed: a failing row becomes a
+	// tombstone only when its key's previous row passed (Kafka's KTable
+	// filter with old values); without it every failing table row does.
+	PassedStore string
 }
 
 // FlatMap evaluates table functions: each input row yields as many output

@@ -18,6 +18,8 @@ type stmtPlanner struct {
 	// persistent is set while planning the body of a persistent query
 	// (CSAS, CTAS, INSERT INTO ... SELECT), clear for a transient one.
 	persistent bool
+	// opts are the hooks of PlanStatementWith.
+	opts PlanOptions
 }
 
 func (p *stmtPlanner) prop(name string) string {
@@ -33,13 +35,7 @@ func (p *stmtPlanner) prop(name string) string {
 // not change the catalog except to reserve query ids; the caller applies the
 // plan. It never panics on user input.
 func PlanStatement(cat *Catalog, reg *udf.Registry, stmt parser.Statement, props map[string]string) (plan StatementPlan, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			plan, err = nil, rqlerr.Bug("planner panic: %v", r)
-		}
-	}()
-	p := &stmtPlanner{cat: cat, reg: reg, props: props}
-	return p.plan(stmt)
+	return PlanStatementWith(cat, reg, stmt, props, PlanOptions{})
 }
 
 func (p *stmtPlanner) plan(stmt parser.Statement) (StatementPlan, error) {
@@ -101,6 +97,8 @@ func (p *stmtPlanner) plan(stmt parser.Statement) (StatementPlan, error) {
 		return nil, rqlerr.At(rqlerr.ParseUnsupported, s.StmtPos, "line %d:%d: Syntax Error\nUnknown statement 'RUN'", s.StmtPos.Line, s.StmtPos.Col)
 	case *parser.AlterSource:
 		return p.alter(s)
+	case *parser.CreateFunction:
+		return p.createFunction(s)
 	case *parser.DefineVariable, *parser.UndefineVariable:
 		return &NoopPlan{}, nil
 	}
@@ -302,7 +300,7 @@ func (p *stmtPlanner) drop(s *parser.Drop) (StatementPlan, error) {
 		}
 		return &DropPlan{Kind: s.Kind, Name: s.Name}, nil
 	case parser.DropFunction:
-		return nil, rqlerr.At(rqlerr.ParseUnsupported, s.StmtPos, "DROP FUNCTION is not supported yet")
+		return p.dropFunction(s)
 	}
 	src, ok := p.cat.SourceByName(s.Name)
 	want := parser.KindStream

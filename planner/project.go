@@ -38,7 +38,7 @@ func (p *stmtPlanner) bindSelect(b *binder, items []parser.SelectItem, sc *scope
 			if _, ok := pseudoByName(it.Alias); ok {
 				return nil, rqlerr.At(rqlerr.BindInvalid, it.Pos, "`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
 			}
-		} else if c, ok := it.Expr.(*parser.ColumnRef); ok && p.persistent {
+		} else if c, ok := it.Expr.(*parser.ColumnRef); ok && p.persistent && (sc.join == nil || c.Qualifier == "") {
 			// ksqlDB rejects an unaliased pseudo column only in persistent
 			// queries (its name would clash with the sink's own); transient
 			// queries may select ROWTIME, ROWPARTITION, ROWOFFSET bare.

@@ -33,9 +33,6 @@ type projItem struct {
 // the sink in messages; persistent says whether ksqlDB's key rules apply.
 func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool, tsCol string) (*queryShape, error) {
 	p.persistent = persistent
-	if len(q.Enrich) > 0 {
-		return nil, rqlerr.At(rqlerr.BindUnsupported, q.Enrich[0].Pos, "ENRICH is not supported yet")
-	}
 	if j, ok := q.From.(*parser.Join); ok {
 		return p.planJoinBody(q, j, sinkName, persistent, tsCol)
 	}
@@ -61,6 +58,12 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	var node Node = &Scan{Source: src, Alias: tbl.Alias, P: Props{Mode: mode, Key: keyIndexes(src.Schema)}}
 	sc := scopeOf(src.Schema, quals...)
 	sc.windowed = src.Window != nil
+	if len(q.Enrich) > 0 {
+		var err error
+		if node, sc, err = p.planEnrich(q.Enrich, node, sc); err != nil {
+			return nil, err
+		}
+	}
 
 	if q.Where != nil {
 		b := &binder{reg: p.reg, scope: sc, clause: "WHERE", aggHook: p.whereAggregate(sc)}
@@ -104,6 +107,7 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 		old := sc
 		sc = scopeOf(rk.node.Out, quals...)
 		sc.windowed = old.windowed
+		sc.enrich = old.enrich
 		for i := range old.cols {
 			sc.cols[i].wasKey = old.cols[i].NS == sqltypes.NSKey
 		}

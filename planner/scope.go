@@ -33,6 +33,9 @@ type scope struct {
 	// join, when set, describes a join's FROM (join_scope.go): ambiguity
 	// messages list the candidates, * expands with ksqlDB's join names.
 	join *joinScope
+	// enrich are the aliases of ENRICH clauses (enrich.go): alias.field
+	// reads a field of the enrichment.
+	enrich []string
 }
 
 func (s *scope) hasQualifier(q string) bool {

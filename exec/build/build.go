@@ -28,6 +28,9 @@ type Options struct {
 	// QueryID overrides q.ID as the operators' query id (transient
 	// queries get a unique one, which names their state tables).
 	QueryID string
+	// DeadLetters receives ENRICH's dead letters (on_failure='dlq'); nil:
+	// Emit.
+	DeadLetters exec.RecordSink
 }
 
 // Build wires the operators of q. The returned pipeline is initialized.
@@ -87,6 +90,10 @@ func (b *builder) node(n planner.Node, out exec.Collector) error {
 		op, err = exec.NewAggregate(x, props)
 	case *planner.Repartition:
 		op = exec.NewRepartition(x)
+	case *planner.Enrich:
+		op, err = b.enrich(x, out)
+	case *planner.Join:
+		op, err = buildJoin(x, props)
 	case *planner.Sink:
 		emit := b.o.Emit
 		if emit == nil {
@@ -100,9 +107,8 @@ func (b *builder) node(n planner.Node, out exec.Collector) error {
 		return err
 	}
 	b.p.Ops = append(b.p.Ops, op)
-	next := &exec.Chain{Op: op, Next: out}
-	for _, c := range n.Children() {
-		if err := b.node(c, next); err != nil {
+	for i, c := range n.Children() {
+		if err := b.node(c, &exec.Chain{Op: op, Next: out, Input: i}); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
@@ -28,6 +29,10 @@ type Options struct {
 	// into other queries (default 64): a query writing its own input stops
 	// there with an error instead of looping.
 	MaxDepth int
+	// HTTPClient, when set, is the client of the HTTP user functions that
+	// CREATE FUNCTION makes (nil: each function its own). Golden tests use
+	// it to route function URLs to loopback test services.
+	HTTPClient *http.Client
 }
 
 // Driver runs statements and records in process. A Driver is not safe for
@@ -149,6 +154,11 @@ func (d *Driver) Produce(ctx context.Context, rec Record) error {
 		if err := q.pipe.Push(ctx, rec.Topic, in); err != nil {
 			return err
 		}
+		// Asynchronous enrichments finish the record before the next one:
+		// the driver's output stays deterministic.
+		if err := q.pipe.Drain(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -223,7 +233,7 @@ func (d *Driver) ExecuteStatement(ctx context.Context, s parser.Statement) (res 
 			err = rqlerr.Bug("driver panic on %q: %v", s.SQL(), r)
 		}
 	}()
-	plan, err := planner.PlanStatement(d.cat, d.reg, s, nil)
+	plan, err := planner.PlanStatementWith(d.cat, d.reg, s, nil, planner.PlanOptions{CheckEnrich: build.CheckEnrichOptions})
 	if err != nil {
 		return Result{}, err
 	}
@@ -321,6 +331,10 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 			d.cat.PutType(p.Name, p.Type)
 		}
 		return Result{Kind: "CREATE_TYPE", Message: "Registered custom type with name '" + p.Name + "'"}, nil
+	case *planner.CreateFunctionPlan:
+		return d.createFunction(p)
+	case *planner.DropFunctionPlan:
+		return d.dropFunction(p), nil
 	case *planner.NoopPlan:
 		switch v := s.(type) {
 		case *parser.DefineVariable:
@@ -372,6 +386,9 @@ func (d *Driver) replay(ctx context.Context, pipe *exec.Pipeline, topics []strin
 		recs := append([]Record(nil), t.records...)
 		for _, r := range recs {
 			if err := pipe.Push(ctx, name, []exec.Record{toExec(r)}); err != nil {
+				return err
+			}
+			if err := pipe.Drain(ctx); err != nil {
 				return err
 			}
 		}

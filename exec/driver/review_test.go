@@ -45,7 +45,8 @@ func TestPrintDecodesKafkaKeys(t *testing.T) {
 INSERT INTO s (ROWTIME, id, v) VALUES (100, 1, 'a');
 INSERT INTO s (ROWTIME, id, v) VALUES (1588344313111, -7, 'b');`)
 	res := run(t, d, `PRINT 's' FROM BEGINNING;`)
-	want := "Key format: KAFKA_INT or KAFKA_STRING\nValue format: JSON or KAFKA_STRING\n" +
+	// -7 (0xFFFFFFF9) is not UTF-8: only KAFKA_INT reads both keys.
+	want := "Key format: KAFKA_INT\nValue format: JSON or KAFKA_STRING\n" +
 		`rowtime: 1970/01/01 00:00:00.100 Z, key: 1, value: {"V":"a"}, partition: 0` + "\n" +
 		`rowtime: 2020/05/01 14:45:13.111 Z, key: -7, value: {"V":"b"}, partition: 0`
 	if res[0].Message != want {
@@ -100,7 +101,7 @@ func TestDescribeFunctionSignatures(t *testing.T) {
 	for _, v := range rows("topk") {
 		if strings.Contains(v, "other") {
 			found = true
-			if !strings.HasPrefix(v, "(INTEGER col, ANY other..., INTEGER k)") && !strings.Contains(v, "ANY other..., INTEGER k)") {
+			if !strings.Contains(v, "ANY other..., INTEGER k)") {
 				t.Errorf("TOPK variadic variant %q: want the other column marked repeated", v)
 			}
 		}

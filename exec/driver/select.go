@@ -43,7 +43,7 @@ func (d *Driver) runSelect(ctx context.Context, q *planner.QueryPlan) (Result, e
 		return Result{}, err
 	}
 	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.props(), Rows: rows, Log: d.logEntry,
-		State: st, QueryID: d.nextTransientID()})
+		State: st, QueryID: d.nextTransientID(), DeadLetters: d.emitter(nil)})
 	if err != nil {
 		return Result{}, err
 	}
@@ -62,6 +62,9 @@ func (d *Driver) runSelect(ctx context.Context, q *planner.QueryPlan) (Result, e
 				break
 			}
 			if err := pipe.Push(ctx, name, []exec.Record{toExec(r)}); err != nil {
+				return Result{}, err
+			}
+			if err := pipe.Drain(ctx); err != nil {
 				return Result{}, err
 			}
 		}

@@ -39,8 +39,13 @@ func (d *Driver) storeFor(q *planner.QueryPlan) (state.Store, error) {
 }
 
 func needsState(n planner.Node) bool {
-	if _, ok := n.(*planner.Aggregate); ok {
+	switch x := n.(type) {
+	case *planner.Aggregate, *planner.Join:
 		return true
+	case *planner.Filter:
+		if x.PassedStore != "" {
+			return true
+		}
 	}
 	for _, c := range n.Children() {
 		if needsState(c) {

@@ -1,4 +1,3 @@
--- skip: engine bug: after CREATE OR REPLACE of a CSAS, SHOW QUERIES lists the query ID twice (old and new SQL)
 -- A replaced CSAS query is listed once, with its new SQL.
 CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', value_format='JSON');
 CREATE STREAM out AS SELECT k, v FROM s;

@@ -1,5 +1,6 @@
 -- SELECT ... EMIT CHANGES LIMIT n returns the first n rows (here, of the
--- records INSERT VALUES wrote); PRINT shows a topic's raw records.
+-- records INSERT VALUES wrote); PRINT shows a topic's records as ksqlDB
+-- does (detected formats, then rowtime, key, value, partition).
 CREATE STREAM s (k STRING KEY, v INT, name STRING) WITH (kafka_topic='s', value_format='JSON');
 INSERT INTO s (ROWTIME, k, v, name) VALUES (100, 'a', 1, 'ann');
 INSERT INTO s (ROWTIME, k, v, name) VALUES (200, 'b', 20, 'bob');

@@ -1,4 +1,3 @@
--- skip: engine bug: running queries read the session's property map, so a later UNSET changes them (LEGACY gets "stre")
 -- A persistent query keeps the properties it was created with: the UNSET
 -- after CSAS LEGACY must not change how LEGACY evaluates SUBSTRING.
 -- input {"topic":"words","key":"k","value":{"W":"streaming"},"timestamp":0}

@@ -1,0 +1,213 @@
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rql/rql/rqlerr"
+)
+
+// geoService answers POST {"ip": "..."} with {"country": ..., "city": ...}
+// after a delay that depends on the IP (later IPs answer sooner, so that
+// unordered calls would complete out of order); "bad" IPs get 500, and
+// "flaky" ones 503 on their first attempt.
+type geoService struct {
+	mu    sync.Mutex
+	calls map[string]int
+	keys  []string
+}
+
+func (s *geoService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body struct{ IP string }
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	s.mu.Lock()
+	s.calls[body.IP]++
+	n := s.calls[body.IP]
+	s.keys = append(s.keys, r.Header.Get("Idempotency-Key"))
+	s.mu.Unlock()
+	switch {
+	case strings.HasPrefix(body.IP, "bad"):
+		http.Error(w, "boom", 500)
+		return
+	case strings.HasPrefix(body.IP, "flaky") && n == 1:
+		w.Header().Set("Retry-After", "0")
+		http.Error(w, "busy", 503)
+		return
+	case strings.HasPrefix(body.IP, "hang"):
+		<-r.Context().Done()
+		return
+	}
+	if len(body.IP) > 0 {
+		time.Sleep(time.Duration(10-int(body.IP[len(body.IP)-1]%10)) * time.Millisecond)
+	}
+	fmt.Fprintf(w, `{"country": "C-%s", "city": "city of %s"}`, body.IP, body.IP)
+}
+
+func enrichDriver(t *testing.T) (*Driver, *geoService) {
+	t.Helper()
+	svc := &geoService{calls: map[string]int{}}
+	srv := httptest.NewServer(svc)
+	t.Cleanup(srv.Close)
+	d := newDriver(t)
+	run(t, d, `CREATE STREAM REQS (ID STRING KEY, IP STRING) WITH (kafka_topic='reqs', value_format='JSON');
+CREATE FUNCTION geo(ip VARCHAR) RETURNS STRUCT<country VARCHAR, city VARCHAR>
+  USING HTTP WITH (url='`+srv.URL+`/lookup', timeout='2s');`)
+	t.Cleanup(func() {
+		for _, q := range d.queries {
+			_ = q.pipe.Close(context.Background())
+		}
+	})
+	return d, svc
+}
+
+func produceIPs(t *testing.T, d *Driver, ips ...string) {
+	t.Helper()
+	for i, ip := range ips {
+		produce(t, d, "reqs", fmt.Sprintf("k%d", i), `{"IP": "`+ip+`"}`, int64(i))
+	}
+}
+
+func TestEnrichSyncAndAsync(t *testing.T) {
+	ips := []string{"1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"}
+	var want []string
+	for i, ip := range ips {
+		want = append(want, fmt.Sprintf(`k%d|{"COUNTRY":"C-%s","CITY":"city of %s"}`, i, ip, ip))
+	}
+	for _, tc := range []struct{ name, enrich string }{
+		{"sync", "ENRICH USING geo(ip) AS g"},
+		{"ordered", "ENRICH USING ASYNC geo(ip) AS g WITH (workers=4, order='ordered')"},
+		{"key", "ENRICH USING ASYNC geo(ip) AS g WITH (workers=4, order='key')"},
+		{"unordered", "ENRICH USING ASYNC geo(ip) AS g WITH (workers=4, buffer=2, order='unordered')"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, svc := enrichDriver(t)
+			// alias->field and alias.field both read the result.
+			run(t, d, `CREATE STREAM OUT AS SELECT id, g->country AS country, g.city AS city FROM reqs `+tc.enrich+` EMIT CHANGES;`)
+			produceIPs(t, d, ips...)
+			if got := values(d, "OUT"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			for i, k := range svc.keys {
+				if want := fmt.Sprintf("CSAS_OUT_0-0-%d", i); k != want {
+					t.Errorf("call %d: idempotency key %q, want %q", i, k, want)
+				}
+			}
+		})
+	}
+}
+
+func TestEnrichWhereOnAlias(t *testing.T) {
+	d, _ := enrichDriver(t)
+	run(t, d, `CREATE STREAM OUT AS SELECT id, g FROM reqs ENRICH USING ASYNC geo(ip) AS g WHERE g->country <> 'C-2.2.2.2' EMIT CHANGES;`)
+	produceIPs(t, d, "1.1.1.1", "2.2.2.2", "3.3.3.3")
+	got := values(d, "OUT")
+	if len(got) != 2 || !strings.Contains(got[0], "C-1.1.1.1") || !strings.Contains(got[1], "C-3.3.3.3") {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestEnrichFailurePolicies(t *testing.T) {
+	ips := []string{"1.1.1.1", "bad1", "flaky1", "bad2", "5.5.5.5"}
+	for _, tc := range []struct {
+		with           string
+		out, dlq, logs int
+		nulls          int
+		failed         bool
+		flakyRecovered bool
+	}{
+		{with: "on_failure='drop'", out: 2},
+		{with: "on_failure='drop', retry='fixed(2, 1ms)'", out: 3, flakyRecovered: true},
+		{with: "on_failure='log'", out: 2, logs: 3},
+		{with: "on_failure='null'", out: 5, nulls: 3},
+		{with: "on_failure='dlq', dlq_topic='dead'", out: 2, dlq: 3},
+		{with: "on_failure='fail'", out: 1, failed: true},
+	} {
+		for _, async := range []string{"", "ASYNC "} {
+			t.Run(async+tc.with, func(t *testing.T) {
+				d, _ := enrichDriver(t)
+				run(t, d, `CREATE STREAM OUT AS SELECT id, g->country AS c FROM reqs ENRICH USING `+async+`geo(ip) AS g WITH (`+tc.with+`) EMIT CHANGES;`)
+				var err error
+				for i, ip := range ips {
+					if err = d.Produce(context.Background(), Record{Topic: "reqs", Key: []byte(fmt.Sprintf("k%d", i)), Value: []byte(`{"IP": "` + ip + `"}`)}); err != nil {
+						break
+					}
+				}
+				if tc.failed != (err != nil) {
+					t.Fatalf("error %v, want failure %v", err, tc.failed)
+				}
+				if err != nil && rqlerr.CodeOf(err) != rqlerr.EnrichFailed {
+					t.Fatalf("error code %s: %v", rqlerr.CodeOf(err), err)
+				}
+				out := values(d, "OUT")
+				nulls := 0
+				for _, v := range out {
+					if strings.HasSuffix(v, `{"C":null}`) {
+						nulls++
+					}
+				}
+				if len(out) != tc.out || nulls != tc.nulls || len(d.Records("dead")) != tc.dlq || len(d.ProcessingLog()) != tc.logs {
+					t.Fatalf("out %v (nulls %d), dead letters %d, log %v", out, nulls, len(d.Records("dead")), d.ProcessingLog())
+				}
+				if tc.dlq > 0 {
+					h := map[string]string{}
+					for _, x := range d.Records("dead")[0].Headers {
+						h[x.Key] = string(x.Value)
+					}
+					if h["rql.enrich.function"] != "geo" || h["rql.source.offset"] != "1" || h["rql.source.topic"] != "reqs" ||
+						!strings.Contains(string(d.Records("dead")[0].Value), "bad1") {
+						t.Fatalf("dead letter %+v", d.Records("dead")[0])
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestEnrichTimeout(t *testing.T) {
+	d, _ := enrichDriver(t)
+	run(t, d, `CREATE STREAM OUT AS SELECT id, g FROM reqs ENRICH USING ASYNC geo(ip) AS g WITH (timeout='30ms', on_failure='null') EMIT CHANGES;`)
+	produceIPs(t, d, "hang1", "2.2.2.2")
+	got := values(d, "OUT")
+	if len(got) != 2 || got[0] != `k0|{"G":null}` {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestEnrichTransientSelect(t *testing.T) {
+	d, _ := enrichDriver(t)
+	produceIPs(t, d, "1.1.1.1", "2.2.2.2")
+	res := run(t, d, `SELECT id, g->city FROM reqs ENRICH USING ASYNC geo(ip) AS g EMIT CHANGES LIMIT 2;`)
+	if len(res[0].Rows) != 2 || res[0].Rows[1][1] != "city of 2.2.2.2" {
+		t.Fatalf("rows %v", res[0].Rows)
+	}
+}
+
+func TestFunctionStatements(t *testing.T) {
+	d, _ := enrichDriver(t)
+	res := run(t, d, `SHOW FUNCTIONS; DESCRIBE FUNCTION geo; DROP FUNCTION geo; DROP FUNCTION IF EXISTS geo;`)
+	found := false
+	for _, r := range res[0].Rows {
+		if r[0] == "GEO" && r[1] == "USER" {
+			found = true
+		}
+	}
+	if !found || !strings.Contains(res[1].Message, "CREATE FUNCTION geo") {
+		t.Fatalf("show %v, describe %q", res[0].Rows, res[1].Message)
+	}
+	if _, ok := d.Registry().Lookup("GEO"); ok || len(d.Catalog().Functions()) != 0 {
+		t.Fatal("GEO still registered")
+	}
+	if _, err := d.Execute(context.Background(), `DROP FUNCTION abs;`); err == nil || !strings.Contains(err.Error(), "built-in") {
+		t.Fatalf("DROP FUNCTION abs: %v", err)
+	}
+}
