@@ -25,6 +25,9 @@ import (
 //	                          table, then "... (more rows)" (for SHOW
 //	                          FUNCTIONS, whose length grows with the
 //	                          registry)
+//	-- http: <name>           start the built-in loopback HTTP service
+//	                          <name> (golden_http.go), reachable by user
+//	                          functions as http://<name>/...
 //
 // Input records are JSON objects {"topic","key","value","timestamp"
 // [,"window"][,"headers"]}, produced in directive order after all
@@ -38,6 +41,8 @@ type Golden struct {
 	Properties  map[string]any
 	// MaxRows bounds the rows rendered per statement result (0: all).
 	MaxRows int
+	// HTTP names the built-in HTTP services to start (-- http:).
+	HTTP []string
 }
 
 // ParseGolden reads the directives of a golden .sql text; input files are
@@ -64,6 +69,8 @@ func ParseGolden(name, sql, inputsDir string) (*Golden, error) {
 				return nil, fmt.Errorf("%s:%d: want -- max-rows: <positive number>", name, i+1)
 			}
 			g.MaxRows = n
+		case strings.HasPrefix(d, "http:"):
+			g.HTTP = append(g.HTTP, strings.TrimSpace(strings.TrimPrefix(d, "http:")))
 		case strings.HasPrefix(d, "property:"):
 			k, v, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(d, "property:")), "=")
 			if !ok {
@@ -133,10 +140,27 @@ func LoadRecordLines(path string) ([]Record, error) {
 // test cannot run).
 func (r *Runner) RunGolden(ctx context.Context, g *Golden) (string, error) {
 	c := &Case{ID: g.Name, Statements: []string{g.SQL}, Inputs: g.Inputs, Properties: g.Properties}
+	if len(g.HTTP) > 0 {
+		h, err := startGoldenHTTP(g.HTTP)
+		if err != nil {
+			return "", err
+		}
+		defer h.close()
+		if r.Engine == nil {
+			rr := *r
+			rr.Engine = h.factory
+			r = &rr
+		}
+	}
 	var out string
 	var runErr error
 	res := r.guard(ctx, func(ctx context.Context) Result {
 		o, err := r.Execute(ctx, c)
+		if o != nil {
+			if cl, ok := o.Engine.(interface{ Close() error }); ok {
+				defer cl.Close()
+			}
+		}
 		if err != nil {
 			return Result{Status: Error, Reason: err.Error()}
 		}

@@ -149,8 +149,5 @@ func (g *goldenHTTP) factory(props map[string]string) (Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return closingEngine{driverEngine{d}}, nil
+	return driverEngine{d}, nil
 }
-
-// closingEngine is a driver engine whose queries can be stopped.
-type closingEngine struct{ driverEngine }

@@ -170,6 +170,7 @@ type rssSampler struct {
 }
 
 func sampleRSS() *rssSampler {
+	debug.FreeOSMemory() // start from what is live, not from the last benchmark's peak
 	s := &rssSampler{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)

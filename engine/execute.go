@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/rql/rql/exec/build"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
@@ -49,7 +50,7 @@ func (e *Engine) ExecuteStatement(ctx context.Context, s parser.Statement) (res 
 			err = rqlerr.Bug("engine panic on %q: %v", s.SQL(), r)
 		}
 	}()
-	plan, err := planner.PlanStatement(e.cat, e.reg, s, nil)
+	plan, err := planner.PlanStatementWith(e.cat, e.reg, s, nil, planner.PlanOptions{CheckEnrich: build.CheckEnrichOptions})
 	if err != nil {
 		return Result{}, err
 	}
@@ -89,15 +90,25 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		if p.Noop {
 			return Result{Kind: kind, Message: fmt.Sprintf("%s %s already exists", kindName(p.Sink.Kind), p.Sink.Name)}, nil
 		}
+		if err := checkStateless(p.Query.Root); err != nil {
+			return Result{}, err
+		}
 		sink, err := e.ensureSinkTopic(ctx, p.Sink)
 		if err != nil {
 			return Result{}, err
 		}
 		if p.Replace {
 			e.stopQueryLocked(ctx, p.Query.ID)
+			e.cat.RemoveQuery(p.Query.ID)
 		}
+		prev, had := e.cat.SourceByName(sink.Name)
 		e.cat.PutSource(sink)
 		if err := e.startQuery(ctx, s.SQL(), sink, p.Query); err != nil {
+			if had {
+				e.cat.PutSource(prev)
+			} else {
+				e.cat.DropSource(sink.Name)
+			}
 			return Result{}, err
 		}
 		return Result{Kind: kind, QueryID: p.Query.ID, Message: "Created query with ID " + p.Query.ID}, nil
@@ -132,6 +143,12 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		return describe(p), nil
 	case *planner.ExplainPlan:
 		return explain(p), nil
+	case *planner.CreateFunctionPlan: // function.go
+		return e.createFunction(p)
+	case *planner.DropFunctionPlan:
+		return e.dropFunction(p), nil
+	case *planner.DescribeFunctionPlan:
+		return describeFunction(e.reg, p.Name), nil
 	case *planner.InsertValuesPlan: // session statements: see session.go
 		return e.insertValues(ctx, p)
 	case *planner.SelectPlan, *planner.PrintPlan:
@@ -229,6 +246,8 @@ func (e *Engine) show(ctx context.Context, p *planner.ShowPlan) (Result, error) 
 			res.Rows = append(res.Rows, []string{ti.Name, strconv.Itoa(ti.Partitions), strconv.Itoa(ti.Replication)})
 		}
 		return res, nil
+	case parser.ShowFunctions:
+		return showFunctions(e.reg), nil
 	case parser.ShowProperties:
 		res := Result{Kind: "SHOW_PROPERTIES", Columns: []string{"Property", "Value"}}
 		keys := make([]string, 0, len(e.cat.Props))

@@ -95,3 +95,20 @@ CREATE STREAM out AS SELECT id, n + 1 AS m, UCASE(name) AS name FROM src;`); err
 		t.Errorf("query state %s (%v), want RUNNING", q.State, q.Err)
 	}
 }
+
+// TestStatefulQueriesRejected: the runtime refuses what it cannot run yet
+// with an error, rather than running it wrongly.
+func TestStatefulQueriesRejected(t *testing.T) {
+	t.Parallel()
+	br := startBroker(t, 1)
+	e := newEngine(t, br.Addr(), nil)
+	_, err := e.Execute(context.Background(), `
+CREATE STREAM s (id VARCHAR KEY, n BIGINT) WITH (kafka_topic='s', partitions=2, value_format='JSON');
+CREATE TABLE counts AS SELECT id, COUNT(*) AS c FROM s GROUP BY id;`)
+	if err == nil || !strings.Contains(err.Error(), "does not run") {
+		t.Fatalf("want a does-not-run error, got %v", err)
+	}
+	if len(e.Queries()) != 0 {
+		t.Errorf("queries started: %+v", e.Queries())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/rql/rql/exec/build"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
@@ -178,7 +179,7 @@ func (e *Engine) planSession(st parser.Statement) (plan planner.StatementPlan, p
 			err = rqlerr.Bug("engine panic on %q: %v", st.SQL(), r)
 		}
 	}()
-	plan, err = planner.PlanStatement(e.cat, e.reg, st, nil)
+	plan, err = planner.PlanStatementWith(e.cat, e.reg, st, nil, planner.PlanOptions{CheckEnrich: build.CheckEnrichOptions})
 	if err != nil {
 		return nil, nil, err
 	}

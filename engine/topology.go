@@ -44,6 +44,9 @@ type topology struct {
 // sub-topology writing the re-keyed rows to the repartition topic and a
 // second one reading it; without a Rekey the query is one sub-topology.
 func splitQuery(q *planner.QueryPlan, repTopic string, repParts int) (*topology, error) {
+	if err := checkStateless(q.Root); err != nil {
+		return nil, err
+	}
 	scans := q.Scans()
 	if len(scans) != 1 {
 		return nil, rqlerr.New(rqlerr.StmtInvalidProps,
@@ -131,4 +134,22 @@ func srcPos(partition int32, offset int64) []byte {
 	binary.BigEndian.PutUint32(b, uint32(partition))
 	binary.BigEndian.PutUint64(b[4:], uint64(offset))
 	return b
+}
+
+// checkStateless rejects plans with operators the Kafka runtime does not
+// run yet (aggregations, joins, enrichment: they need state stores with
+// changelogs, or worker pools tied to the commit cycle).
+func checkStateless(n planner.Node) error {
+	switch n.(type) {
+	case *planner.Scan, *planner.Filter, *planner.FlatMap, *planner.Rekey, *planner.Project, *planner.Sink:
+	default:
+		return rqlerr.New(rqlerr.StmtInvalidProps,
+			"the Kafka runtime does not run %s yet (stateless queries only: filter, project, table functions, PARTITION BY)", n)
+	}
+	for _, c := range n.Children() {
+		if err := checkStateless(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

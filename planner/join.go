@@ -76,8 +76,10 @@ func (w *JoinWindow) String() string {
 // and table-table rows take the larger of both sides. Tables emit upserts
 // and tombstones (retractions), streams append.
 type Join struct {
-	Kind              JoinKind
-	Type              parser.JoinType
+	Kind JoinKind
+	Type parser.JoinType
+	// Criteria is the ON condition as written, columns qualified.
+	Criteria          string
 	Left, Right       Node
 	LeftKey, RightKey Expr
 	LeftMeta          int
@@ -142,7 +144,14 @@ func (n *Join) WithChildren(c ...Node) (Node, error) {
 }
 
 func (n *Join) String() string {
-	return joinTypeName(n.Type) + " " + n.LeftKey.String() + " = " + n.RightKey.String()
+	return joinTypeName(n.Type) + " " + n.criteria()
+}
+
+func (n *Join) criteria() string {
+	if n.Criteria != "" {
+		return n.Criteria
+	}
+	return n.LeftKey.String() + " = " + n.RightKey.String()
 }
 
 func joinTypeName(t parser.JoinType) string {
@@ -159,7 +168,7 @@ func joinTypeName(t parser.JoinType) string {
 
 func (n *Join) explain(ob *OutputBuilder) {
 	ob.EnterNode("join (" + n.Kind.String() + ", " + strings.TrimSuffix(joinTypeName(n.Type), " join") + ")")
-	ob.AddField("on", n.LeftKey.String()+" = "+n.RightKey.String())
+	ob.AddField("on", n.criteria())
 	if n.Window != nil {
 		ob.AddField("within", n.Window.String())
 	}

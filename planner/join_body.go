@@ -49,6 +49,20 @@ func (p *stmtPlanner) planJoinBody(q *parser.Query, j *parser.Join, sinkName str
 		node = f
 	}
 	if p.isAggregateQuery(q) {
+		if q.Window != nil {
+			// ksqlDB cannot read window bounds of an aggregation over a join.
+			for _, it := range q.Select {
+				var bad *parser.ColumnRef
+				walkAST(it.Expr, func(x parser.Expr) {
+					if c, ok := x.(*parser.ColumnRef); ok && bad == nil && (c.Name == "WINDOWSTART" || c.Name == "WINDOWEND") {
+						bad = c
+					}
+				})
+				if bad != nil {
+					return nil, rqlerr.At(rqlerr.BindUnknownColumn, bad.Pos, "SELECT column '%s' cannot be resolved.", bad.Name)
+				}
+			}
+		}
 		shape, err := p.planAggBody(q, node, sc, &res, sinkName, persistent, tsCol)
 		if err != nil {
 			return nil, err
@@ -249,7 +263,79 @@ func leafColName(t *joinTree, idx int) string {
 	return ""
 }
 
-// planJoinPartition plans PARTITION BY over a join's result.
+// planJoinPartition plans PARTITION BY over a join's (stream) result: a
+// Rekey appends the new key columns; the projection must select each
+// partitioning expression once, which becomes the key.
 func (p *stmtPlanner) planJoinPartition(q *parser.Query, t *joinTree, node Node, res *Source, sources []string, sinkName string, persistent bool, tsCol string) (*queryShape, error) {
-	return nil, rqlerr.At(rqlerr.BindUnsupported, q.PartitionBy[0].Position(), "PARTITION BY over a join is not supported yet")
+	if t.table {
+		return nil, rqlerr.At(rqlerr.BindUnsupported, q.PartitionBy[0].Position(), "PARTITION BY on a table is not supported yet")
+	}
+	sc := t.scope
+	gen := newAliasGen(sc, q.Select)
+	width := len(node.Schema().Columns)
+	rk, err := p.planRekey(q, node, sc, gen)
+	if err != nil {
+		return nil, err
+	}
+	node = rk.node
+	subst := map[string]Expr{}
+	var keyIdx []int
+	var keyDesc, keyNames []string
+	for i, k := range rk.node.Keys {
+		idx := width + i
+		keyIdx = append(keyIdx, idx)
+		keyDesc = append(keyDesc, rk.desc[i])
+		keyNames = append(keyNames, FormatExpr(q.PartitionBy[i], ""))
+		subst[k.String()] = &ColRef{P: k.Pos(), Index: idx, Name: rk.node.Out.Columns[idx].Name, T: k.Type()}
+	}
+	b := &binder{reg: p.reg, scope: sc, clause: "SELECT", subst: subst}
+	proj, err := p.bindSelect(b, q.Select, sc, res, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := nameItems(proj, gen); err != nil {
+		return nil, err
+	}
+	shape := &queryShape{source: res, sources: sources}
+	out := &sqltypes.Schema{}
+	var exprs []Expr
+	if !persistent {
+		for _, it := range proj {
+			out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
+			exprs = append(exprs, it.expr)
+		}
+		shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: Append}
+		return shape, nil
+	}
+	if tsCol != "" && !hasItem(proj, tsCol) {
+		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", tsCol)
+	}
+	if err := markKeys(proj, keyIdx, keyDesc, keyNames, sinkName, true, false); err != nil {
+		if e, ok := err.(*rqlerr.Error); ok && !e.Pos.IsValid() {
+			e.Pos = q.Pos
+		}
+		return nil, err
+	}
+	for _, ki := range keyIdx {
+		for _, it := range proj {
+			if c, ok := it.expr.(*ColRef); ok && it.key && c.Index == ki {
+				out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type(), NS: sqltypes.NSKey})
+				exprs = append(exprs, it.expr)
+			}
+		}
+	}
+	nval := 0
+	for _, it := range proj {
+		if it.key {
+			continue
+		}
+		nval++
+		out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
+		exprs = append(exprs, it.expr)
+	}
+	if nval == 0 {
+		return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "The projection contains no value columns.")
+	}
+	shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: Append}
+	return shape, nil
 }

@@ -396,9 +396,12 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 	if rkeyed {
 		rkey = r.keyRef(rkey)
 	}
-	jn := &Join{Kind: kind, Type: j.Type, Left: left, Right: right, LeftKey: lkey, RightKey: rkey,
+	jn := &Join{Kind: kind, Type: j.Type, Criteria: got(), Left: left, Right: right, LeftKey: lkey, RightKey: rkey,
 		LeftMeta: lm, RightMeta: rm, Out: out}
-	if kind != JoinForeignKey {
+	if j.Type == parser.JoinFull {
+		// A full outer join's key is no source column: either side's
+		// expression may be NULL where the key is not.
+	} else if kind != JoinForeignKey {
 		if lkeyed {
 			for _, k := range l.keyExprs {
 				t.keyExprs = append(t.keyExprs, shiftedExpr{e: k.e, shift: k.shift + nkey})
@@ -647,4 +650,3 @@ func checkWindowed(l, r *joinTree) error {
 	}
 	return rqlerr.New(rqlerr.BindInvalid, "Can not join windowed source to non-windowed source.\n%s\n%s", desc(l), desc(r))
 }
-

@@ -35,7 +35,10 @@ func (p *stmtPlanner) bindSelect(b *binder, items []parser.SelectItem, sc *scope
 			continue
 		}
 		if it.Alias != "" {
-			if _, ok := pseudoByName(it.Alias); ok {
+			if ps, ok := pseudoByName(it.Alias); ok {
+				if sc.join != nil {
+					return nil, rqlerr.At(rqlerr.BindInvalid, it.Pos, "Reserved column name in select: `%s`. Please remove or alias the column.", ps)
+				}
 				return nil, rqlerr.At(rqlerr.BindInvalid, it.Pos, "`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
 			}
 		} else if c, ok := it.Expr.(*parser.ColumnRef); ok && p.persistent && (sc.join == nil || c.Qualifier == "") {

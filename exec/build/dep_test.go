@@ -7,5 +7,5 @@ import (
 )
 
 func TestDependencies(t *testing.T) {
-	deptest.AllowOnly(t, "sqltypes", "rqlerr", "planner", "udf", "format", "parser", "exec", "exec/asyncio", "state")
+	deptest.AllowOnly(t, "sqltypes", "rqlerr", "planner", "udf", "format", "parser", "exec", "exec/asyncio", "exec/fkjoin", "state")
 }

@@ -370,27 +370,15 @@ func (d *Driver) startQuery(ctx context.Context, sql, sink string, q *planner.Qu
 }
 
 // replay pushes the records currently in topics through pipe, one at a
-// time in append order (records appended meanwhile are delivered by
-// Produce).
+// time in the order of pending (several topics interleave by time;
+// records appended meanwhile are delivered by Produce).
 func (d *Driver) replay(ctx context.Context, pipe *exec.Pipeline, topics []string) error {
-	seen := map[string]bool{}
-	for _, name := range topics {
-		if seen[name] {
-			continue
+	for _, r := range d.pending(topics) {
+		if err := pipe.Push(ctx, r.Topic, []exec.Record{toExec(r)}); err != nil {
+			return err
 		}
-		seen[name] = true
-		t, ok := d.topics[name]
-		if !ok {
-			continue
-		}
-		recs := append([]Record(nil), t.records...)
-		for _, r := range recs {
-			if err := pipe.Push(ctx, name, []exec.Record{toExec(r)}); err != nil {
-				return err
-			}
-			if err := pipe.Drain(ctx); err != nil {
-				return err
-			}
+		if err := pipe.Drain(ctx); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -211,3 +211,25 @@ func TestFunctionStatements(t *testing.T) {
 		t.Fatalf("DROP FUNCTION abs: %v", err)
 	}
 }
+
+// A table's tombstones pass with a NULL enrichment and no call, in order
+// with the upserts around them.
+func TestEnrichTableTombstones(t *testing.T) {
+	for _, async := range []string{"", "ASYNC "} {
+		t.Run(async, func(t *testing.T) {
+			d, svc := enrichDriver(t)
+			run(t, d, `CREATE TABLE HOSTS (ID STRING PRIMARY KEY, IP STRING) WITH (kafka_topic='hosts', value_format='JSON');
+CREATE TABLE HOSTS_GEO AS SELECT id, g->country AS c FROM hosts ENRICH USING `+async+`geo(ip) AS g WITH (on_failure='null') EMIT CHANGES;`)
+			produce(t, d, "hosts", "h1", `{"IP": "1.1.1.1"}`, 1)
+			produce(t, d, "hosts", "h1", "", 2)
+			produce(t, d, "hosts", "h2", `{"IP": "2.2.2.2"}`, 3)
+			got := strings.Join(values(d, "HOSTS_GEO"), " ")
+			if got != `h1|{"C":"C-1.1.1.1"} h1| h2|{"C":"C-2.2.2.2"}` {
+				t.Fatalf("got %s", got)
+			}
+			if len(svc.keys) != 2 {
+				t.Fatalf("%d calls", len(svc.keys))
+			}
+		})
+	}
+}

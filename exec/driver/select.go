@@ -52,21 +52,15 @@ func (d *Driver) runSelect(ctx context.Context, q *planner.QueryPlan) (Result, e
 	for _, in := range pipe.Inputs {
 		topics = append(topics, in.Topic)
 	}
-	for _, name := range topics {
-		t, ok := d.topics[name]
-		if !ok {
-			continue
+	for _, r := range d.pending(topics) {
+		if done {
+			break
 		}
-		for _, r := range t.records {
-			if done {
-				break
-			}
-			if err := pipe.Push(ctx, name, []exec.Record{toExec(r)}); err != nil {
-				return Result{}, err
-			}
-			if err := pipe.Drain(ctx); err != nil {
-				return Result{}, err
-			}
+		if err := pipe.Push(ctx, r.Topic, []exec.Record{toExec(r)}); err != nil {
+			return Result{}, err
+		}
+		if err := pipe.Drain(ctx); err != nil {
+			return Result{}, err
 		}
 	}
 	return res, nil
