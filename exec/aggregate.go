@@ -244,6 +244,8 @@ func (a *Aggregate) evalArgs(r *Row) [][]sqltypes.Value {
 
 // entry is a group's stored state.
 type entry struct {
+	// maxTime is the latest rowtime of a window; for unwindowed groups the
+	// rowtime of the last update (the result's timestamp).
 	maxTime int64
 	passed  bool
 	accs    []udf.Acc
@@ -335,6 +337,7 @@ func (a *Aggregate) update(gk []sqltypes.Value, args [][]sqltypes.Value, undo bo
 		e = a.newEntry()
 	}
 	a.fold(e, args, undo, r)
+	e.maxTime = r.Rowtime // the result's timestamp, read by pull queries
 	e.passed = a.emit(gk, e, r.Rowtime, 0, 0, r)
 	return a.store(a.table, key, e)
 }

@@ -71,6 +71,7 @@ func (a *Aggregate) replace(gk []sqltypes.Value, old, args [][]sqltypes.Value, r
 		a.fold(e, old, true, r)
 	}
 	a.fold(e, args, false, r)
+	e.maxTime = r.Rowtime
 	e.passed = a.emit(gk, e, r.Rowtime, 0, 0, r)
 	return a.store(a.table, key, e)
 }

@@ -108,6 +108,9 @@ func (p *stmtPlanner) plan(stmt parser.Statement) (StatementPlan, error) {
 func mustType(t *sqltypes.Type, _ bool) *sqltypes.Type { return t }
 
 func (p *stmtPlanner) selectStmt(s *parser.SelectStmt) (StatementPlan, error) {
+	if s.Query.Emit == parser.EmitNone {
+		return p.pullQuery(s)
+	}
 	if s.Query.Emit != parser.EmitChanges {
 		return nil, rqlerr.At(rqlerr.BindUnsupported, s.StmtPos, "pull queries are not supported yet")
 	}
@@ -365,6 +368,8 @@ func (p *stmtPlanner) explain(s *parser.Explain) (StatementPlan, error) {
 		q = x.Query
 	case *SelectPlan:
 		q = x.Query
+	case *PullPlan:
+		return &ExplainPlan{Pull: x, Text: ExplainPull(x)}, nil
 	default:
 		return nil, rqlerr.At(rqlerr.BindInvalid, s.StmtPos, "EXPLAIN is only supported for queries")
 	}

@@ -10,8 +10,8 @@ import (
 
 // Pull query properties (ksqlDB's names and defaults).
 const (
-	PropPullTableScan  = "ksql.query.pull.table.scan.enabled"  // default true
-	PropPullRangeScan  = "ksql.query.pull.range.scan.enabled"  // default true
+	PropPullTableScan   = "ksql.query.pull.table.scan.enabled"   // default true
+	PropPullRangeScan   = "ksql.query.pull.range.scan.enabled"   // default true
 	PropPullLimitClause = "ksql.query.pull.limit.clause.enabled" // default true
 )
 
@@ -160,6 +160,9 @@ func (p *stmtPlanner) pullStore(src *Source, pos rqlerr.Pos) (*PullStore, error)
 	agg, view := aggregateView(pq.Plan)
 	if agg == nil {
 		return &PullStore{Kind: StoreRows, Table: MaterializeStore(pq.ID), QueryID: pq.ID}, nil
+	}
+	if agg.EmitFinal {
+		return nil, pullErr(pos, "Pull queries on `"+src.Name+"` are not supported: tables built with EMIT FINAL keep only their open windows in state.")
 	}
 	st := &PullStore{Kind: StoreAggregate, Table: agg.StateTable, QueryID: pq.ID, Aggregate: agg, View: view.Exprs}
 	for i := range agg.GroupBy {

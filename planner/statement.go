@@ -77,6 +77,8 @@ type DescribeFunctionPlan struct{ Name string }
 type ExplainPlan struct {
 	Query *QueryPlan
 	Text  string
+	// Pull is set (and Query nil) when a pull query is explained.
+	Pull *PullPlan
 }
 
 // TerminatePlan stops queries.

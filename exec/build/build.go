@@ -90,6 +90,8 @@ func (b *builder) node(n planner.Node, out exec.Collector) error {
 		op, err = exec.NewAggregate(x, props)
 	case *planner.Repartition:
 		op = exec.NewRepartition(x)
+	case *planner.Materialize:
+		op = exec.NewMaterialize(x)
 	case *planner.Enrich:
 		op, err = b.enrich(x, out)
 	case *planner.Join:
