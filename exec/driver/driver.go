@@ -269,6 +269,9 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		}
 		d.CreateTopic(p.Source.Topic, p.Source.Partitions)
 		d.cat.PutSource(p.Source)
+		if err := d.materializeSourceTable(ctx, p.Source); err != nil {
+			return Result{}, err
+		}
 		if p.Alter {
 			return Result{Kind: "ALTER_" + upper(sourceKind(p.Source.Kind)),
 				Message: sourceKind(p.Source.Kind) + " " + p.Source.Name + " altered."}, nil
@@ -301,6 +304,8 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		return Result{Kind: "INSERT_VALUES"}, nil
 	case *planner.SelectPlan:
 		return d.runSelect(ctx, p.Query)
+	case *planner.PullPlan:
+		return d.runPull(ctx, p)
 	case *planner.DropPlan:
 		return d.drop(p)
 	case *planner.ShowPlan:
@@ -352,11 +357,12 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 // startQuery builds q, registers it and replays the records already in its
 // source topics.
 func (d *Driver) startQuery(ctx context.Context, sql, sink string, q *planner.QueryPlan) error {
-	st, err := d.storeFor(q)
+	mq := planner.MaterializeQuery(q) // pull queries read CTAS results from state
+	st, err := d.storeFor(mq)
 	if err != nil {
 		return err
 	}
-	pipe, err := build.Build(ctx, q, build.Options{Registry: d.reg, Props: d.propsSnapshot(), Emit: d.emitter(nil), Log: d.logEntry, State: st})
+	pipe, err := build.Build(ctx, mq, build.Options{Registry: d.reg, Props: d.propsSnapshot(), Emit: d.emitter(nil), Log: d.logEntry, State: st})
 	if err != nil {
 		return err
 	}
@@ -413,6 +419,7 @@ func (d *Driver) drop(p *planner.DropPlan) (Result, error) {
 		d.cat.RemoveQuery(id)
 	}
 	d.cat.DropSource(p.Name)
+	d.stopQuery(planner.SourceTableQueryID(p.Name))
 	if p.DeleteTopic && p.Source != nil {
 		delete(d.topics, p.Source.Topic)
 	}

@@ -40,7 +40,7 @@ func (d *Driver) storeFor(q *planner.QueryPlan) (state.Store, error) {
 
 func needsState(n planner.Node) bool {
 	switch x := n.(type) {
-	case *planner.Aggregate, *planner.Join:
+	case *planner.Aggregate, *planner.Join, *planner.Materialize:
 		return true
 	case *planner.Filter:
 		if x.PassedStore != "" {
