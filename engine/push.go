@@ -32,6 +32,9 @@ func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) e
 	if err != nil {
 		return err
 	}
+	if pp, ok := plan.(*planner.PullPlan); ok {
+		return pullUnsupported(pp)
+	}
 	sp, ok := plan.(*planner.SelectPlan)
 	if !ok {
 		return rqlerr.Bug("SELECT planned as %T", plan)

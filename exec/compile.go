@@ -21,7 +21,9 @@ type evalCtx struct {
 
 type evalFn func(c *evalCtx) (sqltypes.Value, error)
 
-// Evaluator is a compiled expression.
+// Evaluator is a compiled expression. An Evaluator is not safe for
+// concurrent use (one operator, one goroutine, as the operators that own
+// them); it may be re-entered.
 type Evaluator struct {
 	fn evalFn
 	ec *udf.EvalContext
@@ -30,18 +32,35 @@ type Evaluator struct {
 	// OnError, when set, receives the errors of function calls, which
 	// evaluate to NULL as in ksqlDB (the expression goes on).
 	OnError func(*Row, error)
+
+	// ctx is the evaluation state reused by every Eval (an evalCtx passed
+	// to the compiled closures escapes: a fresh one per Eval is an
+	// allocation per row); busy marks it in use (a re-entered Eval takes a
+	// fresh one).
+	ctx  evalCtx
+	busy bool
 }
 
 // Eval evaluates the expression over row. Errors are *rqlerr.Error with
 // code ExecEval or ExecFunction.
 func (e *Evaluator) Eval(row *Row) (v sqltypes.Value, err error) {
+	c := &e.ctx
+	if e.busy {
+		c = &evalCtx{}
+	} else {
+		e.busy = true
+	}
 	defer func() {
+		if c == &e.ctx {
+			e.busy = false
+			c.row, c.lambdas = nil, c.lambdas[:0]
+		}
 		if r := recover(); r != nil {
 			v, err = nil, rqlerr.New(rqlerr.ExecEval, "error evaluating %s: %v", e.Expr, r)
 		}
 	}()
-	c := evalCtx{row: row, ec: e.ec, warn: e.OnError}
-	return e.fn(&c)
+	c.row, c.ec, c.warn = row, e.ec, e.OnError
+	return e.fn(c)
 }
 
 // Compile turns a bound expression into an Evaluator. props are the
@@ -175,17 +194,27 @@ func compileCast(x *planner.Cast) (evalFn, error) {
 		return f, nil
 	}
 	implicit := x.Implicit
-	return func(c *evalCtx) (sqltypes.Value, error) {
-		v, err := f(c)
-		if v == nil || err != nil {
-			return nil, err
-		}
+	cast := func(v sqltypes.Value) (sqltypes.Value, error) {
 		if implicit {
 			if r, err := udf.Coerce(v, from, to); err == nil {
 				return r, nil
 			}
 		}
 		return udf.Cast(v, from, to)
+	}
+	if l, ok := x.X.(*planner.Literal); ok && l.V != nil {
+		// A literal is cast once (casts are pure); a failing cast is left
+		// to each evaluation, which reports it.
+		if r, err := cast(l.V); err == nil {
+			return func(*evalCtx) (sqltypes.Value, error) { return r, nil }, nil
+		}
+	}
+	return func(c *evalCtx) (sqltypes.Value, error) {
+		v, err := f(c)
+		if v == nil || err != nil {
+			return nil, err
+		}
+		return cast(v)
 	}, nil
 }
 
@@ -228,8 +257,27 @@ func compileCall(x *planner.Call) (evalFn, error) {
 	passNulls := v.PassNulls
 	name := x.Name
 	eval := v.Eval
+	// The argument slice is reused across calls when the function cannot
+	// hand it back: a built-in, synchronous, without lambdas, whose result
+	// is a scalar (a scalar cannot alias the slice). Others get a fresh one.
+	var buf []sqltypes.Value
+	reuse := reusableArgs(x, isLambda)
+	if reuse {
+		buf = make([]sqltypes.Value, n)
+	}
 	return func(c *evalCtx) (sqltypes.Value, error) {
-		args := make([]sqltypes.Value, n)
+		var args []sqltypes.Value
+		if reuse {
+			// Calls of one site do not nest (a call is not inside its own
+			// arguments); reuse stays off while one is running anyway.
+			args, reuse = buf, false
+			defer func() {
+				clear(buf)
+				reuse = true
+			}()
+		} else {
+			args = make([]sqltypes.Value, n)
+		}
 		for i, f := range fns {
 			if isLambda[i] {
 				args[i] = &lambdaValue{c: c, body: f}
@@ -258,6 +306,25 @@ func compileCall(x *planner.Call) (evalFn, error) {
 		}
 		return r, nil
 	}, nil
+}
+
+// reusableArgs reports whether call x may get the same argument slice on
+// every call (see compileCall).
+func reusableArgs(x *planner.Call, isLambda []bool) bool {
+	for _, l := range isLambda {
+		if l {
+			return false
+		}
+	}
+	if x.Fn.Variant.Blocking || x.Fn.Def == nil || x.Fn.Def.Category == udf.CategoryUser || x.Fn.Return == nil {
+		return false
+	}
+	switch x.Fn.Return.Kind {
+	case sqltypes.KindBoolean, sqltypes.KindInt, sqltypes.KindBigint, sqltypes.KindDouble, sqltypes.KindDecimal,
+		sqltypes.KindString, sqltypes.KindTimestamp, sqltypes.KindDate, sqltypes.KindTime:
+		return true
+	}
+	return false
 }
 
 func wrapFnErr(name string, err error) error {

@@ -10,12 +10,20 @@ import (
 )
 
 // StreamStreamJoin is the operator of a stream-stream planner.Join, after
-// Kafka Streams' KStreamKStreamJoin. Each side's rows are kept in a window
-// store (LeftStore, RightStore: WindowKey(join key, time) ‖ sequence, so
-// duplicates are kept in arrival order) for the window's retention
-// (before + after + grace; without GRACE PERIOD at least DefaultGrace),
-// measured against the side's own observed stream time: older rows are
-// neither stored nor found.
+// Kafka Streams' KStreamKStreamJoin. Each side's rows are kept in a
+// segmented window store (LeftStore, RightStore: state.SegmentKey(segment,
+// join key, time) ‖ sequence, so duplicates are kept in arrival order) for
+// the window's retention (before + after + grace; without GRACE PERIOD at
+// least DefaultGrace), measured against the side's own observed stream
+// time: older rows are neither stored nor found. Segments span
+// max(retention/2, 60 s) of event time (Kafka Streams' default); once a
+// side's stream time passes a segment's end plus the retention, the whole
+// segment is dropped with one range delete, so each store holds at most
+// the rows of retention + one segment of event time. The drop is not a
+// changelog record: a window store's changelog expires by time
+// (cleanup.policy compact,delete with retention.ms ≥ the retention), and
+// rows restored from it that have expired meanwhile are invisible and
+// dropped at the next purge.
 //
 // A row at time t of the left side matches right rows of its key in
 // [t-Before, t+After] (a right row: left rows in [t-After, t+Before]);
@@ -41,6 +49,10 @@ type StreamStreamJoin struct {
 	grace         int64
 	retention     int64
 	hasGrace      bool
+	// segment is the span of a store segment (ms of event time); purged
+	// is, per side, the first segment not yet dropped.
+	segment int64
+	purged  [2]int64
 	// streamTime is the shared stream time, observed each side's own.
 	streamTime int64
 	observed   [2]int64
@@ -59,7 +71,17 @@ func NewStreamStreamJoin(n *planner.Join, props map[string]string) (*StreamStrea
 	w := n.Window
 	return &StreamStreamJoin{joinBase: jb, before: w.Before, after: w.After, grace: w.Grace,
 		hasGrace: w.HasGrace, retention: w.Retention(),
+		segment: SegmentInterval(w.Retention()), purged: [2]int64{math.MinInt64, math.MinInt64},
 		streamTime: math.MinInt64, observed: [2]int64{math.MinInt64, math.MinInt64}}, nil
+}
+
+// MinSegmentInterval is the smallest span of a window store segment.
+const MinSegmentInterval = 60_000
+
+// SegmentInterval is the segment span of a window store with the given
+// retention: max(retention/2, MinSegmentInterval), as Kafka Streams.
+func SegmentInterval(retention int64) int64 {
+	return max(retention/2, MinSegmentInterval)
 }
 
 // Tables declares the window stores, the outer store and the meta table.
@@ -114,9 +136,32 @@ func (j *StreamStreamJoin) Process(ctx context.Context, input int, b *Batch, out
 		if err := j.db.Commit(j.batch, nil); err != nil {
 			return err
 		}
+		if err := j.purge(input); err != nil {
+			return err
+		}
 	}
 	j.batch = nil
 	return j.flushOut(ctx, out)
+}
+
+// purge drops side's store segments whose every row has expired: a
+// segment s ends before s+1's start, and a row at ts has expired when
+// ts <= observed - retention, so every segment before the one holding
+// observed - retention + 1 goes, with one range delete.
+func (j *StreamStreamJoin) purge(side int) error {
+	obs := j.observed[side]
+	if obs == math.MinInt64 || obs-j.retention+1 > obs {
+		return nil
+	}
+	live := state.Segment(obs-j.retention+1, j.segment)
+	if live <= j.purged[side] {
+		return nil
+	}
+	if err := state.DeleteRangeOf(j.db, j.stores[side], nil, state.SegmentStart(nil, live)); err != nil {
+		return err
+	}
+	j.purged[side] = live
+	return nil
 }
 
 // window returns side's match interval around t: [t-before, t+after] for
@@ -147,7 +192,7 @@ func (j *StreamStreamJoin) processRow(side int, r *Row) error {
 	j.observed[side] = max(j.observed[side], t)
 	if j.live(side, t) {
 		j.seq++
-		key := binary.BigEndian.AppendUint64(state.WindowKey(nil, k, t), j.seq)
+		key := binary.BigEndian.AppendUint64(state.SegmentKey(nil, state.Segment(t, j.segment), k, t), j.seq)
 		if err := j.store(j.stores[side], key, r); err != nil {
 			return err
 		}
@@ -158,37 +203,13 @@ func (j *StreamStreamJoin) processRow(side int, r *Row) error {
 		}
 	}
 	from, to := j.window(side, t)
-	other := 1 - side
-	lo, hi := state.WindowRange(nil, k, from, to+1)
-	it := j.db.Range(j.stores[other], lo, hi)
 	matched := false
-	for ; it.Valid(); it.Next() {
-		_, ots, err := state.DecodeWindowKey(it.Key()[:len(it.Key())-8])
+	for seg := state.Segment(from, j.segment); seg <= state.Segment(to, j.segment); seg++ {
+		m, err := j.matchSegment(side, seg, kv, k, r, from, to)
 		if err != nil {
-			it.Close()
 			return err
 		}
-		if !j.live(other, ots) {
-			continue
-		}
-		o, err := DecodeRow(it.Value())
-		if err != nil {
-			it.Close()
-			return err
-		}
-		matched = true
-		if j.outer != "" {
-			j.batch.Delete(j.outer, j.outerKey(other, k, ots))
-		}
-		if side == 0 {
-			j.emit(kv, r, o, max(t, ots), r)
-		} else {
-			j.emit(kv, o, r, max(t, ots), r)
-		}
-	}
-	it.Close()
-	if err := it.Err(); err != nil {
-		return err
+		matched = matched || m
 	}
 	if matched || !j.n.Outer(side) {
 		return nil
@@ -203,6 +224,40 @@ func (j *StreamStreamJoin) processRow(side int, r *Row) error {
 	}
 	j.batch.Put(j.outer, j.outerKey(side, k, t), append(appendBlob(nil, mustKey(kv)), v...))
 	return nil
+}
+
+// matchSegment joins r (of side, at key k) with the other side's rows of
+// segment seg in [from, to] and reports whether any matched.
+func (j *StreamStreamJoin) matchSegment(side int, seg int64, kv any, k []byte, r *Row, from, to int64) (bool, error) {
+	other := 1 - side
+	t := r.Rowtime
+	lo, hi := state.SegmentRange(nil, seg, k, from, to+1)
+	it := j.db.Range(j.stores[other], lo, hi)
+	defer it.Close()
+	matched := false
+	for ; it.Valid(); it.Next() {
+		_, _, ots, err := state.DecodeSegmentKey(it.Key(), 8)
+		if err != nil {
+			return false, err
+		}
+		if !j.live(other, ots) {
+			continue
+		}
+		o, err := DecodeRow(it.Value())
+		if err != nil {
+			return false, err
+		}
+		matched = true
+		if j.outer != "" {
+			j.batch.Delete(j.outer, j.outerKey(other, k, ots))
+		}
+		if side == 0 {
+			j.emit(kv, r, o, max(t, ots), r)
+		} else {
+			j.emit(kv, o, r, max(t, ots), r)
+		}
+	}
+	return matched, it.Err()
 }
 
 // outerKey orders held outer rows by time, then side, then key.

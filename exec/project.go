@@ -36,10 +36,14 @@ func NewProject(n *planner.Project, props map[string]string) (*Project, error) {
 // Process projects b into out.
 func (p *Project) Process(ctx context.Context, _ int, b *Batch, out Collector) error {
 	p.out.Rows = p.out.Rows[:0]
+	// One allocation for the values of every output row of the batch (a
+	// fresh one per batch: downstream operators may keep a row's Vals).
+	n := len(p.exprs)
+	slab := make([]sqltypes.Value, len(b.Rows)*n)
 	for i := range b.Rows {
 		r := &b.Rows[i]
 		o := *r
-		o.Vals = make([]sqltypes.Value, len(p.exprs))
+		o.Vals = slab[i*n : (i+1)*n : (i+1)*n]
 		for j, e := range p.exprs {
 			if r.NullValue && !p.isKey[j] {
 				continue

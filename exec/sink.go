@@ -20,6 +20,8 @@ type Sink struct {
 	tsParse            func(string) (int64, error)
 	emit               RecordSink
 	keyBuf, valBuf     []sqltypes.Value
+	// bytes holds the serialized keys and values handed to emit.
+	bytes byteArena
 }
 
 var _ Operator = (*Sink)(nil)
@@ -65,7 +67,7 @@ func (s *Sink) Process(ctx context.Context, _ int, b *Batch, _ Collector) error 
 			// A null input key stays null; so does a single NULL key
 			// column. Several NULL key columns are a key of NULLs.
 			if !r.NullKey && (!allNull || len(s.keyIdx) > 1) {
-				k, err := s.keySerde.Encode(nil, s.keyBuf)
+				k, err := s.bytes.encode(s.keySerde, s.keyBuf)
 				if err != nil {
 					s.env.log(r, "Error serializing key for topic "+s.target.Topic+": "+err.Error())
 					continue
@@ -78,7 +80,7 @@ func (s *Sink) Process(ctx context.Context, _ int, b *Batch, _ Collector) error 
 			for _, j := range s.valIdx {
 				s.valBuf = append(s.valBuf, r.Vals[j])
 			}
-			v, err := s.valSerde.Encode(make([]byte, 0, 64), s.valBuf)
+			v, err := s.bytes.encode(s.valSerde, s.valBuf)
 			if err != nil {
 				s.env.log(r, "Error serializing value for topic "+s.target.Topic+": "+err.Error())
 				continue

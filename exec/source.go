@@ -23,6 +23,11 @@ type Source struct {
 	tsParse            func(string) (int64, error)
 	keyBuf, valBuf     []sqltypes.Value
 	batch              Batch
+	// slab holds the column values of the rows of the batch being
+	// ingested, carved row by row (one allocation per batch, not per row).
+	// A new slab is taken for every batch: downstream operators may keep a
+	// row's Vals.
+	slab []sqltypes.Value
 }
 
 var _ Operator = (*Source)(nil)
@@ -66,6 +71,7 @@ func (s *Source) Process(ctx context.Context, _ int, b *Batch, out Collector) er
 // Ingest deserializes records and pushes the rows to out.
 func (s *Source) Ingest(ctx context.Context, recs []Record, out Collector) error {
 	s.batch.Rows = s.batch.Rows[:0]
+	s.slab = make([]sqltypes.Value, len(recs)*len(s.src.Schema.Columns))
 	for i := range recs {
 		if row, ok := s.decode(&recs[i]); ok {
 			s.batch.Rows = append(s.batch.Rows, row)
@@ -86,7 +92,7 @@ func (s *Source) logRec(r *Record, format string, args ...any) {
 }
 
 func (s *Source) decode(r *Record) (Row, bool) {
-	row := Row{Vals: make([]sqltypes.Value, len(s.src.Schema.Columns)), Rowtime: r.Timestamp,
+	row := Row{Vals: s.newVals(), Rowtime: r.Timestamp,
 		Partition: r.Partition, Offset: r.Offset, Headers: r.Headers, Raw: r}
 	if r.HasWindow {
 		row.WindowStart, row.WindowEnd = r.WindowStart, r.WindowEnd
@@ -143,6 +149,18 @@ func (s *Source) decode(r *Record) (Row, bool) {
 		row.Rowtime = ts
 	}
 	return row, true
+}
+
+// newVals returns the zeroed values of a row, carved from the batch's
+// slab (capacity-capped: appending to them cannot touch the next row's).
+func (s *Source) newVals() []sqltypes.Value {
+	n := len(s.src.Schema.Columns)
+	if len(s.slab) < n {
+		s.slab = make([]sqltypes.Value, 16*n)
+	}
+	v := s.slab[:n:n]
+	s.slab = s.slab[n:]
+	return v
 }
 
 func (s *Source) extractTimestamp(v sqltypes.Value) (int64, error) {

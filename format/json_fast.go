@@ -59,6 +59,10 @@ func (f *jsonFast) decode(data []byte, dst []sqltypes.Value) (_ []sqltypes.Value
 		dst = append(dst, nil)
 	}
 	clear(f.rank)
+	// text is data as a string, made on the first STRING column read: the
+	// columns' strings are slices of it (one allocation per record, not
+	// one per column).
+	var text string
 	p := 0
 	p = skipSpace(data, p)
 	if p >= len(data) || data[p] != '{' {
@@ -92,7 +96,7 @@ func (f *jsonFast) decode(data []byte, dst []sqltypes.Value) (_ []sqltypes.Value
 		p = skipSpace(data, p+1)
 		col, rank := f.match(name)
 		var v sqltypes.Value
-		if p, v, ok = f.value(data, p, col); !ok {
+		if p, v, ok = f.value(data, p, col, &text); !ok {
 			return dst, false
 		}
 		if col >= 0 && rank >= f.rank[col] {
@@ -147,9 +151,15 @@ func upperEqual(b []byte, s string) bool {
 	return true
 }
 
+// shareTextMax is the largest record whose string columns share one copy
+// of the record's text: beyond it, each string is copied on its own, so
+// that a kept column does not hold a large record's text alive.
+const shareTextMax = 4 << 10
+
 // value reads the member value at data[p] for column col (-1: a member
-// no column reads, which is only validated).
-func (f *jsonFast) value(data []byte, p, col int) (int, sqltypes.Value, bool) {
+// no column reads, which is only validated). *text is data as a string
+// (set here when first needed).
+func (f *jsonFast) value(data []byte, p, col int, text *string) (int, sqltypes.Value, bool) {
 	if p >= len(data) {
 		return p, nil, false
 	}
@@ -178,7 +188,13 @@ func (f *jsonFast) value(data []byte, p, col int) (int, sqltypes.Value, bool) {
 		if col < 0 {
 			return end, nil, true
 		}
-		return end, string(data[p+1 : end-1]), true
+		if len(data) > shareTextMax {
+			return end, string(data[p+1 : end-1]), true
+		}
+		if *text == "" {
+			*text = string(data)
+		}
+		return end, (*text)[p+1 : end-1], true
 	case c == '-' || ('0' <= c && c <= '9'):
 		end, integer := scanNumber(data, p)
 		if end < 0 {

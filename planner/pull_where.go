@@ -310,7 +310,7 @@ func (w *pullWhere) cmp(d *disjunct, x *Cmp) error {
 		if i < 0 {
 			return nil // a value column: the filter checks it
 		}
-		if l, ok := other.(*Literal); ok && l.V == nil {
+		if l, ok := stripImplicit(other).(*Literal); ok && l.V == nil {
 			return rqlerr.At(rqlerr.BindInvalid, x.P, "Primary key columns can not be NULL: %s", x)
 		}
 		switch op {
@@ -391,4 +391,15 @@ func (w *pullWhere) windowBound(d *disjunct, x *Cmp, col Pseudo, op CmpOp, other
 	}
 	d.bounds = append(d.bounds, x.String())
 	return nil
+}
+
+// stripImplicit looks through the binder's implicit casts.
+func stripImplicit(e Expr) Expr {
+	for {
+		c, ok := e.(*Cast)
+		if !ok || !c.Implicit {
+			return e
+		}
+		e = c.X
+	}
 }

@@ -18,6 +18,9 @@ type Batch struct {
 	err   error            // first invalid table name; reported by Commit
 	rep   []byte           // RocksDB WriteBatch encoding, reused by Commit
 	last  string           // table name cache for Each
+	// sorted indexes, per table, the ops of the tables that were scanned
+	// (see sortedOps in txn_iter.go); nil until the first scan.
+	sorted map[string]*tableIndex
 }
 
 // batchOp locates one entry in the arena.
@@ -61,6 +64,9 @@ func (b *Batch) write(table string, key, val []byte, del bool) {
 	// The map key aliases the arena: those bytes are never written again
 	// until Reset, which clears the map first.
 	b.index[unsafe.String(&sk[0], len(sk))] = int32(len(b.ops))
+	if ti := b.sorted[table]; ti != nil {
+		ti.fresh = append(ti.fresh, int32(len(b.ops)))
+	}
 	b.ops = append(b.ops, batchOp{
 		kOff: uint32(kOff), kLen: uint32(len(sk)),
 		vOff: uint32(len(b.arena)), vLen: uint32(len(val)), del: del,
@@ -102,6 +108,7 @@ func (b *Batch) Err() error { return b.err }
 // Reset empties the batch, keeping its memory for reuse.
 func (b *Batch) Reset() {
 	clear(b.index) // first: the map keys alias the arena
+	b.sorted = nil
 	b.arena = b.arena[:0]
 	b.ops = b.ops[:0]
 	b.err = nil

@@ -1,34 +1,178 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/chzyer/readline"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/rql/rql/exec/driver"
 	"github.com/rql/rql/sqltypes"
-	"github.com/rql/rql/udf"
 )
 
-// printResults prints statement results: tabular ones (SHOW, DESCRIBE,
-// EXPLAIN, queries) as tables with column names as written, the others as
-// their message.
-func printResults(w io.Writer, results []driver.Result) {
-	for _, r := range results {
-		if len(r.Columns) > 0 {
-			printTable(w, r.Columns, r.Rows)
-			continue
-		}
-		if r.Message != "" {
-			fmt.Fprintln(w, r.Message)
+// column is a column of a query's output: its name as the query wrote it,
+// its SQL type's name, and (when known) the type.
+type column struct {
+	Name, Type string
+	typ        *sqltypes.Type
+}
+
+// printer prints what statements produce in the shell's output format:
+// TABULAR (tables, messages, push-query rows in a table that grows) or
+// JSON (OUTPUT JSON: one JSON document per result; a query's header
+// {"queryId","columnNames","columnTypes"} then one JSON array per row, as
+// /query-stream sends them). A printer is used by one goroutine.
+type printer struct {
+	w    io.Writer
+	json bool
+	// screenWidth returns the terminal width (0: unknown).
+	screenWidth func() int
+
+	st *streamTable // the query whose rows are printing (TABULAR)
+}
+
+func newPrinter(w io.Writer) *printer {
+	return &printer{w: w, screenWidth: readline.GetScreenWidth}
+}
+
+// format returns the output format's name.
+func (p *printer) format() string {
+	if p.json {
+		return "JSON"
+	}
+	return "TABULAR"
+}
+
+// result prints a statement's result: a table (SHOW, DESCRIBE, EXPLAIN,
+// pull queries) or its message.
+func (p *printer) result(r driver.Result) {
+	p.end("")
+	if p.json {
+		p.printJSON(resultJSON(r))
+		return
+	}
+	if len(r.Columns) > 0 {
+		printTable(p.w, r.Columns, r.Rows)
+		return
+	}
+	if r.Message != "" {
+		fmt.Fprintln(p.w, r.Message)
+	}
+}
+
+// entity prints a ksqlDB REST entity (an element of /ksql's answer): as
+// it came under OUTPUT JSON, else as the table or text it stands for.
+func (p *printer) entity(raw json.RawMessage) {
+	p.end("")
+	if p.json {
+		p.printJSON(raw)
+		return
+	}
+	for _, b := range renderEntity(raw) {
+		switch {
+		case b.table != nil:
+			printTable(p.w, b.table.Columns, b.table.Rows)
+		default:
+			fmt.Fprintln(p.w, b.text)
 		}
 	}
 }
 
+// begin starts printing a query's rows: the header, with the column
+// names as written.
+func (p *printer) begin(queryID string, cols []column) {
+	p.end("")
+	if p.json {
+		h := struct {
+			QueryID     string   `json:"queryId,omitempty"`
+			ColumnNames []string `json:"columnNames"`
+			ColumnTypes []string `json:"columnTypes"`
+		}{QueryID: queryID, ColumnNames: []string{}, ColumnTypes: []string{}}
+		for _, c := range cols {
+			h.ColumnNames = append(h.ColumnNames, c.Name)
+			h.ColumnTypes = append(h.ColumnTypes, c.Type)
+		}
+		b, _ := json.Marshal(h)
+		fmt.Fprintln(p.w, string(b))
+		return
+	}
+	p.st = newStreamTable(p.w, cols, p.screenWidth())
+}
+
+// row prints a row of the running query: text are its values as the
+// table shows them, vals as JSON values.
+func (p *printer) row(text []string, vals []any) {
+	if p.json {
+		b, err := json.Marshal(vals)
+		if err != nil {
+			b, _ = json.Marshal(text)
+		}
+		fmt.Fprintln(p.w, string(b))
+		return
+	}
+	if p.st != nil {
+		p.st.row(text)
+	}
+}
+
+// line prints a line of text (PRINT's output).
+func (p *printer) line(s string) {
+	fmt.Fprintln(p.w, s)
+}
+
+// end closes the running query's table, if any, and then prints msg
+// ("Limit Reached", "Query terminated"; TABULAR only).
+func (p *printer) end(msg string) {
+	if p.st != nil {
+		p.st.close()
+		p.st = nil
+	}
+	if msg != "" && !p.json {
+		fmt.Fprintln(p.w, msg)
+	}
+}
+
+// querying reports whether a query's table is open.
+func (p *printer) querying() bool { return p.st != nil }
+
+func (p *printer) printJSON(v any) {
+	var b []byte
+	var err error
+	if raw, ok := v.(json.RawMessage); ok {
+		var buf strings.Builder
+		if err = jsonIndent(&buf, raw); err == nil {
+			fmt.Fprintln(p.w, buf.String())
+			return
+		}
+	}
+	b, err = json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintln(p.w, err)
+		return
+	}
+	fmt.Fprintln(p.w, string(b))
+}
+
+// resultJSON is the JSON form of an engine result under OUTPUT JSON.
+func resultJSON(r driver.Result) any {
+	type out struct {
+		Type        string     `json:"@type"`
+		Message     string     `json:"message,omitempty"`
+		QueryID     string     `json:"queryId,omitempty"`
+		ColumnNames []string   `json:"columnNames,omitempty"`
+		Rows        [][]string `json:"rows,omitempty"`
+	}
+	return out{Type: strings.ToLower(r.Kind), Message: r.Message, QueryID: r.QueryID, ColumnNames: r.Columns, Rows: r.Rows}
+}
+
+// printTable prints a table with the column names as they are and the
+// cells as they are: leading blanks are kept, so that EXPLAIN's plan tree
+// keeps its indentation.
 func printTable(w io.Writer, cols []string, rows [][]string) {
-	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
+	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithTrimSpace(tw.Off))
 	header := make([]any, len(cols))
 	for i, c := range cols {
 		header[i] = c
@@ -44,12 +188,11 @@ func printTable(w io.Writer, cols []string, rows [][]string) {
 // SQL column names as written) at once, then each row when it comes, in
 // columns of fixed widths chosen from the column types (long values wrap).
 type streamTable struct {
-	t    *tablewriter.Table
-	cols []sqltypes.Column
+	t *tablewriter.Table
 }
 
-func newStreamTable(w io.Writer, cols []sqltypes.Column) *streamTable {
-	widths := columnWidths(cols, readline.GetScreenWidth())
+func newStreamTable(w io.Writer, cols []column, screen int) *streamTable {
+	widths := columnWidths(cols, screen)
 	m := tw.NewMapper[int, int]()
 	for i, n := range widths {
 		m.Set(i, n)
@@ -64,33 +207,23 @@ func newStreamTable(w io.Writer, cols []sqltypes.Column) *streamTable {
 		header[i] = c.Name
 	}
 	t.Header(header...)
-	return &streamTable{t: t, cols: cols}
+	return &streamTable{t: t}
 }
 
-func (s *streamTable) row(vals []sqltypes.Value) {
-	text := make([]string, len(vals))
-	for i, v := range vals {
-		var typ *sqltypes.Type
-		if i < len(s.cols) {
-			typ = s.cols[i].Type
-		}
-		text[i] = udf.ValueText(v, typ)
-	}
-	_ = s.t.Append(text)
-}
+func (s *streamTable) row(text []string) { _ = s.t.Append(text) }
 
 func (s *streamTable) close() { _ = s.t.Close() }
 
 // columnWidths picks a width per column (borders and padding included):
 // room for the header and a typical value of the column's type, shrunk
 // towards the headers when the table would be wider than the screen.
-func columnWidths(cols []sqltypes.Column, screen int) []int {
+func columnWidths(cols []column, screen int) []int {
 	widths := make([]int, len(cols))
 	mins := make([]int, len(cols))
 	total := 1
 	for i, c := range cols {
 		mins[i] = len(c.Name) + 2
-		widths[i] = max(mins[i], typeWidth(c.Type)+2)
+		widths[i] = max(mins[i], c.width()+2)
 		total += widths[i] + 1
 	}
 	if screen <= 0 {
@@ -113,12 +246,26 @@ func columnWidths(cols []sqltypes.Column, screen int) []int {
 	return widths
 }
 
-// typeWidth is the room a typical value of t takes.
-func typeWidth(t *sqltypes.Type) int {
-	if t == nil {
+// width is the room a typical value of the column's type takes.
+func (c column) width() int {
+	kind := sqltypes.KindString
+	switch {
+	case c.typ != nil:
+		kind = c.typ.Kind
+	case c.Type == "":
 		return 16
+	default:
+		name := strings.ToUpper(c.Type)
+		if i := strings.IndexAny(name, "(<"); i >= 0 {
+			name = name[:i]
+		}
+		k, ok := typeKinds[strings.TrimSpace(name)]
+		if !ok {
+			return 30
+		}
+		kind = k
 	}
-	switch t.Kind {
+	switch kind {
 	case sqltypes.KindBoolean:
 		return 5
 	case sqltypes.KindInt:
@@ -133,4 +280,12 @@ func typeWidth(t *sqltypes.Type) int {
 		return 20
 	}
 	return 30
+}
+
+// typeKinds maps the type names a server sends (columnTypes) to kinds.
+var typeKinds = map[string]sqltypes.Kind{
+	"BOOLEAN": sqltypes.KindBoolean, "INTEGER": sqltypes.KindInt, "INT": sqltypes.KindInt,
+	"BIGINT": sqltypes.KindBigint, "DOUBLE": sqltypes.KindDouble, "DECIMAL": sqltypes.KindDecimal,
+	"TIMESTAMP": sqltypes.KindTimestamp, "DATE": sqltypes.KindDate, "TIME": sqltypes.KindTime,
+	"STRING": sqltypes.KindString, "VARCHAR": sqltypes.KindString, "BYTES": sqltypes.KindBytes,
 }

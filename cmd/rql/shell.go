@@ -8,31 +8,49 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/rql/rql/conformance"
 	"github.com/rql/rql/engine"
+	"github.com/rql/rql/exec/driver"
+	"github.com/rql/rql/format"
 	"github.com/rql/rql/sqltypes"
 	"github.com/rql/rql/udf"
 )
 
 // shell is what the REPL and -e / -f run statements on: the Kafka engine
-// (embedded dev broker or --bootstrap-servers), or the in-process test
-// driver with --in-process.
+// (embedded dev broker or --bootstrap-servers), the in-process test
+// driver with --in-process, or a running rql server with --server.
 type shell interface {
-	// run executes sql, printing results, push-query rows and PRINT lines
-	// to out as they come. A push query or PRINT stopped by ctx is not an
-	// error: run prints "Query terminated" and returns nil.
-	run(ctx context.Context, sql string, out io.Writer) error
+	// run executes sql (one or more statements), printing results,
+	// push-query rows and PRINT lines to p as they come. A push query or
+	// PRINT stopped by ctx is not an error: run prints "Query terminated"
+	// and returns nil. Positions in the error are positions in sql.
+	run(ctx context.Context, sql string, p *printer) error
 	// meta runs a dot command (.topics, ...); false means unknown.
-	meta(ctx context.Context, fields []string, out io.Writer) bool
+	meta(ctx context.Context, fields []string, p *printer) bool
+	// names returns the catalog's names, for tab completion.
+	names(ctx context.Context) catalogNames
 	// banner describes where statements run.
 	banner() string
 	close()
 }
 
+// catalogNames are the names tab completion offers besides keywords.
+type catalogNames struct {
+	sources   []string            // streams and tables
+	columns   map[string][]string // source name (upper case) → its columns
+	functions []string
+	topics    []string
+}
+
 // openShell returns the shell the flags ask for.
 func openShell(ctx context.Context, f shellFlags) (shell, error) {
+	if f.server != "" {
+		return openServerShell(ctx, f)
+	}
 	if f.inProcess {
 		eng, err := conformance.NewDriverEngine(udf.Builtins(), f.properties)
 		if err != nil {
@@ -72,63 +90,95 @@ func (b *brokerShell) banner() string {
 	return "Kafka at " + b.eng.Bootstrap()
 }
 
-func (b *brokerShell) run(ctx context.Context, sql string, out io.Writer) error {
-	var st *streamTable // the push query printing, if any
-	endTable := func(msg string) {
-		if st != nil {
-			st.close()
-			st = nil
-			fmt.Fprintln(out, msg)
-		}
-	}
+func (b *brokerShell) run(ctx context.Context, sql string, p *printer) error {
+	var cols []column
 	err := b.sess.Run(ctx, sql, engine.Output{
 		Result: func(r engine.Result) error {
-			endTable("Limit Reached")
-			printResults(out, []engine.Result{r})
+			p.end("Limit Reached")
+			p.result(r)
 			return nil
 		},
-		Columns: func(cols []sqltypes.Column) error {
-			endTable("Limit Reached")
-			st = newStreamTable(out, cols)
+		Columns: func(cs []sqltypes.Column) error {
+			p.end("Limit Reached")
+			cols = cols[:0]
+			for _, c := range cs {
+				cols = append(cols, column{Name: c.Name, Type: typeName(c.Type), typ: c.Type})
+			}
+			p.begin("", cols)
 			return nil
 		},
 		Row: func(row []sqltypes.Value) error {
-			if st != nil {
-				st.row(row)
+			text := make([]string, len(row))
+			vals := make([]any, len(row))
+			for i, v := range row {
+				var typ *sqltypes.Type
+				if i < len(cols) {
+					typ = cols[i].typ
+				}
+				text[i] = udf.ValueText(v, typ)
+				vals[i] = format.ToJSON(v, typ)
 			}
+			p.row(text, vals)
 			return nil
 		},
 		Line: func(line string) error {
-			_, err := fmt.Fprintln(out, line)
-			return err
+			p.line(line)
+			return nil
 		},
 	})
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		fmt.Fprintln(out) // after the terminal's ^C
-		if st == nil {
-			fmt.Fprintln(out, "Query terminated")
+		if !p.json {
+			fmt.Fprintln(p.w) // after the terminal's ^C
 		}
-		endTable("Query terminated")
+		p.end("Query terminated")
 		return nil
 	case err != nil:
-		if st != nil {
-			st.close()
-		}
+		p.end("")
 		return err
 	}
-	endTable("Limit Reached")
+	p.end("Limit Reached")
 	return nil
 }
 
-func (b *brokerShell) meta(ctx context.Context, fields []string, out io.Writer) bool {
+func typeName(t *sqltypes.Type) string {
+	if t == nil {
+		return ""
+	}
+	return t.String()
+}
+
+func (b *brokerShell) meta(ctx context.Context, fields []string, p *printer) bool {
 	if fields[0] != ".topics" {
 		return false
 	}
-	if err := b.run(ctx, "SHOW TOPICS;", out); err != nil {
-		fmt.Fprintln(out, conformance.FormatError("", err))
+	if err := b.run(ctx, "SHOW TOPICS;", p); err != nil {
+		fmt.Fprintln(p.w, conformance.FormatError("", err))
 	}
 	return true
+}
+
+// names reads the engine's catalog and registry directly: completion runs
+// while the prompt waits, when no statement of this shell changes them.
+func (b *brokerShell) names(ctx context.Context) catalogNames {
+	n := catalogNames{columns: map[string][]string{}}
+	for _, s := range b.eng.Catalog().Sources() {
+		n.sources = append(n.sources, s.Name)
+		if s.Schema != nil {
+			for _, c := range s.Schema.Columns {
+				n.columns[strings.ToUpper(s.Name)] = append(n.columns[strings.ToUpper(s.Name)], c.Name)
+			}
+		}
+	}
+	for _, f := range b.eng.Registry().List() {
+		n.functions = append(n.functions, f.Name)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if res, err := b.eng.Execute(ctx, "SHOW TOPICS;"); err == nil {
+		n.topics = firstColumn(res)
+	}
+	return n
 }
 
 func (b *brokerShell) close() {
@@ -139,31 +189,63 @@ func (b *brokerShell) close() {
 	b.log.Close()
 }
 
+// firstColumn returns the first column of every row of results.
+func firstColumn(results []driver.Result) []string {
+	var out []string
+	for _, r := range results {
+		for _, row := range r.Rows {
+			if len(row) > 0 {
+				out = append(out, row[0])
+			}
+		}
+	}
+	return out
+}
+
 // driverShell runs statements on the in-process test driver.
 type driverShell struct{ eng conformance.Engine }
 
 func (driverShell) banner() string { return "the in-process test driver (no Kafka)" }
 
-func (d driverShell) run(ctx context.Context, sql string, out io.Writer) error {
+func (d driverShell) run(ctx context.Context, sql string, p *printer) error {
 	results, err := d.eng.Execute(ctx, sql)
-	printResults(out, results)
+	for _, r := range results {
+		if r.Values == nil || !p.json {
+			p.result(r)
+			continue
+		}
+		// A query's rows under OUTPUT JSON: a header, then one array per row.
+		cols := make([]column, len(r.Columns))
+		for i, c := range r.Columns {
+			cols[i] = column{Name: c}
+		}
+		p.begin("", cols)
+		for _, row := range r.Rows {
+			vals := make([]any, len(row))
+			for i, s := range row {
+				vals[i] = s
+			}
+			p.row(row, vals)
+		}
+		p.end("")
+	}
 	return err
 }
 
-func (d driverShell) meta(_ context.Context, fields []string, out io.Writer) bool {
+func (d driverShell) meta(_ context.Context, fields []string, p *printer) bool {
 	switch fields[0] {
 	case ".topics":
 		for _, t := range d.eng.Topics() {
-			fmt.Fprintf(out, "%s (%d records)\n", t, len(d.eng.Records(t)))
+			fmt.Fprintf(p.w, "%s (%d records)\n", t, len(d.eng.Records(t)))
 		}
 	case ".records":
 		if len(fields) != 2 {
-			fmt.Fprintln(out, "usage: .records TOPIC")
+			fmt.Fprintln(p.w, "usage: .records TOPIC")
 			break
 		}
 		for _, r := range conformance.TopicRecords(d.eng, fields[1]) {
 			b, _ := conformance.MarshalRecord(&r)
-			fmt.Fprintln(out, string(b))
+			fmt.Fprintln(p.w, string(b))
 		}
 	default:
 		return false
@@ -171,4 +253,30 @@ func (d driverShell) meta(_ context.Context, fields []string, out io.Writer) boo
 	return true
 }
 
+func (d driverShell) names(ctx context.Context) catalogNames {
+	n := catalogNames{columns: map[string][]string{}, topics: d.eng.Topics()}
+	res, _ := d.eng.Execute(ctx, "SHOW STREAMS; SHOW TABLES;")
+	for _, name := range firstColumn(res) {
+		n.sources = append(n.sources, name)
+		if s, ok := d.eng.SourceByName(name); ok && s.Schema != nil {
+			for _, c := range s.Schema.Columns {
+				n.columns[strings.ToUpper(name)] = append(n.columns[strings.ToUpper(name)], c.Name)
+			}
+		}
+	}
+	for _, f := range udf.Builtins().List() {
+		n.functions = append(n.functions, f.Name)
+	}
+	sort.Strings(n.functions)
+	return n
+}
+
 func (driverShell) close() {}
+
+// printResults prints statement results in the TABULAR format.
+func printResults(w io.Writer, results []driver.Result) {
+	p := newPrinter(w)
+	for _, r := range results {
+		p.result(r)
+	}
+}

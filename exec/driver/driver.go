@@ -50,6 +50,7 @@ type Driver struct {
 	// db is the state store of stateful queries (opened on first use, in
 	// stateDir); transients counts transient queries.
 	db         *state.DB
+	txn        *state.Txn // the operators' view of db (see store)
 	stateDir   string
 	transients int
 }
@@ -144,6 +145,15 @@ func (d *Driver) Produce(ctx context.Context, rec Record) error {
 	if d.depth >= d.opts.MaxDepth {
 		return rqlerr.New(rqlerr.ExecEval, "records cascade deeper than %d queries (does a query write its own input?)", d.opts.MaxDepth)
 	}
+	if err := d.runQueries(ctx, rec); err != nil {
+		return err
+	}
+	return d.commitState()
+}
+
+// runQueries pushes rec through every query reading its topic (one level
+// deeper in the cascade).
+func (d *Driver) runQueries(ctx context.Context, rec Record) error {
 	d.depth++
 	defer func() { d.depth-- }()
 	in := []exec.Record{toExec(rec)}
@@ -384,6 +394,9 @@ func (d *Driver) replay(ctx context.Context, pipe *exec.Pipeline, topics []strin
 			return err
 		}
 		if err := pipe.Drain(ctx); err != nil {
+			return err
+		}
+		if err := d.commitState(); err != nil {
 			return err
 		}
 	}

@@ -62,6 +62,9 @@ func (d *Driver) runSelect(ctx context.Context, q *planner.QueryPlan) (Result, e
 		if err := pipe.Drain(ctx); err != nil {
 			return Result{}, err
 		}
+		if err := d.commitState(); err != nil {
+			return Result{}, err
+		}
 	}
 	return res, nil
 }

@@ -12,9 +12,12 @@ import (
 
 // store returns the driver's state store, opening it on first use: one
 // RocksDB database in a temporary directory per Driver, removed by Close.
+// Operators see it through a state.Txn, as in the Kafka runtime: their
+// writes stage in its pending batch, applied to RocksDB after each record
+// has gone through every query (commitState).
 func (d *Driver) store() (state.Store, error) {
-	if d.db != nil {
-		return d.db, nil
+	if d.txn != nil {
+		return d.txn, nil
 	}
 	dir, err := os.MkdirTemp("", "rql-driver-state-")
 	if err != nil {
@@ -25,8 +28,17 @@ func (d *Driver) store() (state.Store, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	d.db, d.stateDir = db, dir
-	return db, nil
+	d.db, d.stateDir, d.txn = db, dir, state.NewTxn(db)
+	return d.txn, nil
+}
+
+// commitState applies the staged state writes (the driver's "transaction"
+// ends with each produced record, once its cascade has run).
+func (d *Driver) commitState() error {
+	if d.txn == nil || d.depth > 0 || d.txn.Len() == 0 {
+		return nil
+	}
+	return d.txn.Apply(nil)
 }
 
 // storeFor returns the state store when q has stateful operators, else nil
@@ -71,7 +83,7 @@ func (d *Driver) Close() error {
 	var err error
 	if d.db != nil {
 		err = d.db.Close()
-		d.db = nil
+		d.db, d.txn = nil, nil
 	}
 	if d.stateDir != "" {
 		if rerr := os.RemoveAll(d.stateDir); rerr != nil && err == nil {

@@ -67,7 +67,7 @@ type response struct {
 //
 //	LeftStore          left pk               → left row
 //	RightStore         foreign key           → right row
-//	SubscriptionStore  len32(fk) ‖ fk ‖ pk   → hash ‖ instruction ‖ time
+//	SubscriptionStore  len32(fk) ‖ fk ‖ pk   → hash ‖ instruction
 //
 // A left change sends subscriptions keyed by the foreign key (an
 // unsubscribe to the old key when it changed); the right side stores them
@@ -75,7 +75,14 @@ type response struct {
 // subscriptions of its key and answers each subscriber. Back on the left,
 // an answer whose hash differs from the current left row's is stale and
 // dropped; otherwise the joined row (or a tombstone) is emitted, keyed by
-// the left primary key, at the larger of both rows' times.
+// the left primary key. Times follow Kafka Streams: an answer to a
+// subscription carries the larger of the left and right rows' times, an
+// answer to a right change the right row's time.
+//
+// A left row of an inner join whose foreign key is NULL joins nothing: it
+// is skipped with a processing-log entry ("Skipping record due to null
+// foreign key", Kafka Streams' warning, counted in its dropped-records
+// metric) and counted (NullForeignKeys).
 //
 // In process the two internal topics are direct hops: messages are handled
 // in the order they are sent, within the Process call that sent them. A
@@ -270,6 +277,9 @@ func (j *Join) leftChange(r *exec.Row) error {
 	oldFK, newFK := j.foreignKey(old), j.foreignKey(cur)
 	if cur != nil && newFK == nil {
 		j.nullFK.Add(1)
+		if !j.left {
+			j.env.LogRow(r, "Skipping record due to null foreign key "+j.fk.Expr.String())
+		}
 	}
 	send := func(fk []byte, instr Instruction) error {
 		return j.sendSubscription(subscription{fk: fk, pk: pk, hash: hash, instr: instr, ts: r.Rowtime})
@@ -301,6 +311,20 @@ func subKey(fk, pk []byte) []byte {
 	return append(append(k, fk...), pk...)
 }
 
+// subValueLen is the length of a subscription store value.
+const subValueLen = 17
+
+// subValue is the subscription store value: the hash (zero for none) and
+// the instruction. The composite key carries the rest.
+func subValue(s subscription) []byte {
+	v := make([]byte, subValueLen)
+	if s.hash != nil {
+		copy(v, s.hash[:])
+	}
+	v[16] = byte(s.instr)
+	return v
+}
+
 // sendSubscription delivers a subscription to the right side (in process:
 // directly; a runtime writes it to SubscriptionTopic keyed by fk).
 func (j *Join) sendSubscription(s subscription) error { return j.receiveSubscription(s) }
@@ -313,15 +337,7 @@ func (j *Join) receiveSubscription(s subscription) error {
 	case DeleteNoPropagate, DeleteAndPropagate:
 		j.batch.Delete(j.subT, key)
 	default:
-		v := make([]byte, 0, 25)
-		if s.hash != nil {
-			v = append(v, s.hash[:]...)
-		} else {
-			v = append(v, make([]byte, 16)...)
-		}
-		v = append(v, byte(s.instr))
-		v = binary.BigEndian.AppendUint64(v, uint64(s.ts))
-		j.batch.Put(j.subT, key, v)
+		j.batch.Put(j.subT, key, subValue(s))
 	}
 	right, err := j.load(j.rightT, s.fk)
 	if err != nil {
@@ -378,14 +394,13 @@ func (j *Join) rightChange(r *exec.Row) error {
 	var resps []response
 	for ; it.Valid(); it.Next() {
 		v := it.Value()
-		if len(v) < 25 {
+		if len(v) < subValueLen {
 			continue
 		}
 		var h Hash
 		copy(h[:], v[:16])
-		sts := int64(binary.BigEndian.Uint64(v[17:]))
 		pk := append([]byte(nil), it.Key()[len(prefix):]...)
-		resps = append(resps, response{pk: pk, hash: &h, right: cur, ts: max(r.Rowtime, sts)})
+		resps = append(resps, response{pk: pk, hash: &h, right: cur, ts: r.Rowtime})
 	}
 	if err := it.Err(); err != nil {
 		return err
