@@ -90,7 +90,7 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		if p.Noop {
 			return Result{Kind: kind, Message: fmt.Sprintf("%s %s already exists", kindName(p.Sink.Kind), p.Sink.Name)}, nil
 		}
-		if err := checkStateless(p.Query.Root); err != nil {
+		if err := checkSupported(p.Query.Root); err != nil {
 			return Result{}, err
 		}
 		sink, err := e.ensureSinkTopic(ctx, p.Sink)
@@ -121,7 +121,7 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		return e.drop(ctx, p)
 	case *planner.TerminatePlan:
 		for _, id := range p.QueryIDs {
-			e.stopQueryLocked(ctx, id)
+			e.terminateQueryLocked(ctx, id)
 			e.cat.RemoveQuery(id)
 		}
 		return Result{Kind: "TERMINATE", Message: "Query terminated."}, nil
@@ -185,7 +185,7 @@ func (e *Engine) drop(ctx context.Context, p *planner.DropPlan) (Result, error) 
 		return Result{Kind: kind, Message: "Source " + p.Name + " does not exist."}, nil
 	}
 	for _, id := range e.cat.QueriesWriting(p.Name) {
-		e.stopQueryLocked(ctx, id)
+		e.terminateQueryLocked(ctx, id)
 		e.cat.RemoveQuery(id)
 	}
 	e.cat.DropSource(p.Name)

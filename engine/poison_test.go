@@ -96,15 +96,16 @@ CREATE STREAM out AS SELECT id, n + 1 AS m, UCASE(name) AS name FROM src;`); err
 	}
 }
 
-// TestStatefulQueriesRejected: the runtime refuses what it cannot run yet
+// TestJoinsRejected: the runtime refuses what it cannot run yet (joins)
 // with an error, rather than running it wrongly.
-func TestStatefulQueriesRejected(t *testing.T) {
+func TestJoinsRejected(t *testing.T) {
 	t.Parallel()
 	br := startBroker(t, 1)
 	e := newEngine(t, br.Addr(), nil)
 	_, err := e.Execute(context.Background(), `
 CREATE STREAM s (id VARCHAR KEY, n BIGINT) WITH (kafka_topic='s', partitions=2, value_format='JSON');
-CREATE TABLE counts AS SELECT id, COUNT(*) AS c FROM s GROUP BY id;`)
+CREATE TABLE t (id VARCHAR PRIMARY KEY, m BIGINT) WITH (kafka_topic='t', partitions=2, value_format='JSON');
+CREATE STREAM j AS SELECT s.id, n, m FROM s JOIN t ON s.id = t.id;`)
 	if err == nil || !strings.Contains(err.Error(), "does not run") {
 		t.Fatalf("want a does-not-run error, got %v", err)
 	}

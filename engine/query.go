@@ -31,6 +31,12 @@ type query struct {
 	qc       queryConfig
 	outParts map[string]int // partition count of every topic written
 
+	// changelogs are the state tables of the stateful sub-topology and
+	// their topics; internal lists every internal topic (deleted with the
+	// query by TERMINATE / DROP).
+	changelogs []changelog
+	internal   []string
+
 	cancel  context.CancelFunc
 	done    chan struct{}
 	stopCtx atomic.Pointer[context.Context]
@@ -42,13 +48,19 @@ type query struct {
 	busy  []*task // tasks with records in the fetch being processed
 	fatal error   // from a rebalance callback
 	cycle int64   // records consumed in the open cycle
+	// reader restores task state and measures changelog ends (created on
+	// first use); stateFailed is set when applying committed state failed:
+	// no checkpoint may be stored after that.
+	reader      *kafka.PartitionReader
+	stateFailed bool
+	clog        []*kafka.Record
 
 	mu        sync.Mutex
 	state     QueryState
 	err       error
 	taskNames map[string]bool
 
-	consumed, produced, committed, aborted, perrors, committedRecs atomic.Int64
+	consumed, produced, committed, aborted, perrors, committedRecs, restored atomic.Int64
 }
 
 func (q *query) status() QueryStatus {
@@ -57,7 +69,7 @@ func (q *query) status() QueryStatus {
 	return QueryStatus{ID: q.id, SQL: q.sql, Sink: q.sink.Name, Group: q.group, State: q.state, Err: q.err,
 		Tasks: sortedKeys(q.taskNames), Consumed: q.consumed.Load(), Produced: q.produced.Load(),
 		Committed: q.committed.Load(), Aborted: q.aborted.Load(), ProcessingErrors: q.perrors.Load(),
-		CommittedRecords: q.committedRecs.Load()}
+		CommittedRecords: q.committedRecs.Load(), Restored: q.restored.Load(), StateTopics: q.internal}
 }
 
 // stop ends the query gracefully (commit, close tasks, leave the group)
@@ -163,12 +175,43 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 		q.e.log.Warn("closing query session", "query", q.id, "error", cerr)
 	}
 	q.closeTasks(fctx)
+	if q.reader != nil {
+		q.reader.Close()
+	}
+}
+
+// restoreReader returns the query's partition reader.
+func (q *query) restoreReader() (*kafka.PartitionReader, error) {
+	if q.reader != nil {
+		return q.reader, nil
+	}
+	r, err := kafka.NewPartitionReader(append(q.e.clientOpts(), kafka.MaxPollRecords(10000))...)
+	if err != nil {
+		return nil, err
+	}
+	q.reader = r
+	return r, nil
 }
 
 // end ends the open cycle. An aborted cycle (rebalance, abortable error)
 // is not an error: the session rewound and the records come again. Only
 // a fatal error is returned.
+//
+// State: before a commit, the tasks' pending state writes are produced to
+// their changelogs in the transaction; after it committed they are applied
+// to RocksDB (with the changelog checkpoints); after an abort they are
+// dropped and the tasks that processed records rebuild their operators
+// from the committed state.
 func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error {
+	if commit {
+		if err := q.produceChangelogs(ctx, s); err != nil {
+			if errors.Is(err, rqlerr.KafkaFatal) || rqlerr.CodeOf(err) == rqlerr.BUG {
+				return err
+			}
+			q.e.log.Warn("producing changelogs", "query", q.id, "error", err)
+			commit = false
+		}
+	}
 	committed, err := s.End(ctx, commit)
 	switch {
 	case committed:
@@ -178,11 +221,67 @@ func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error
 		q.aborted.Add(1)
 	}
 	q.cycle = 0
+	if serr := q.endState(ctx, committed); serr != nil {
+		return serr
+	}
 	if err != nil {
 		if errors.Is(err, rqlerr.KafkaFatal) || errors.Is(err, context.Canceled) {
 			return err
 		}
 		q.e.log.Warn("cycle aborted", "query", q.id, "error", err)
+	}
+	return nil
+}
+
+// produceChangelogs produces every task's pending state writes to the
+// changelog topics in the open transaction.
+func (q *query) produceChangelogs(ctx context.Context, s *kafka.TxnSession) error {
+	out := q.clog[:0]
+	for _, t := range q.tasks {
+		if t.st == nil || t.st.txn.Len() == 0 {
+			continue
+		}
+		var err error
+		if out, err = t.st.changelogRecords(out); err != nil {
+			return err
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	err := s.Produce(ctx, out...)
+	clear(out)
+	q.clog = out[:0]
+	return err
+}
+
+// endState applies (committed) or drops (aborted) the tasks' pending
+// state writes; a failure to apply is fatal for the query.
+func (q *query) endState(ctx context.Context, committed bool) error {
+	for _, t := range q.tasks {
+		dirty := t.dirty
+		t.dirty = false
+		if t.st == nil {
+			continue
+		}
+		if !committed {
+			if dirty || t.st.txn.Len() > 0 {
+				if err := t.reset(ctx); err != nil {
+					q.stateFailed = true
+					return err
+				}
+			}
+			continue
+		}
+		if err := t.st.apply(); err != nil {
+			q.stateFailed = true
+			return err
+		}
+		if time.Since(t.st.measured) >= checkpointEvery {
+			if err := q.measure(ctx, t.st); err != nil {
+				q.e.log.Warn("storing the state checkpoint", "query", q.id, "partition", t.tp.Partition, "error", err)
+			}
+		}
 	}
 	return nil
 }

@@ -9,8 +9,10 @@ import (
 	"github.com/rql/rql/exec"
 	"github.com/rql/rql/exec/build"
 	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
+	"github.com/rql/rql/state"
 )
 
 // queryConfig is what a query reads from its properties.
@@ -86,9 +88,18 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		return rqlerr.New(rqlerr.KafkaTopicMissing, "topic %s of source %s does not exist", srcTopic, scans[0].Source.Name)
 	}
 	group := e.opts.ServiceID + "-" + plan.ID
-	topo, err := splitQuery(plan, group+"-PartitionBy-repartition", srcParts)
+	topo, err := splitQuery(plan, e.opts.ServiceID, group+"-PartitionBy-repartition", srcParts)
 	if err != nil {
 		return err
+	}
+	if len(topo.subs) > 1 && topo.subs[0].repKeys != nil && srcParts > 1 &&
+		topo.subs[1].plan.Scans()[0].Source.Kind == parser.KindTable {
+		// The undo of a row's previous value must reach the task of its
+		// previous group: that needs the old value carried through the
+		// repartition topic (Kafka Streams' KTable groupBy), not done yet.
+		return rqlerr.New(rqlerr.StmtInvalidProps,
+			"the Kafka runtime cannot yet aggregate a table with %d partitions by columns other than its key "+
+				"(re-grouping a table needs one partition for now)", srcParts)
 	}
 	outParts := map[string]int{e.plog.topic: 1}
 	if topo.repartition != "" {
@@ -111,13 +122,28 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 
 	q := &query{e: e, id: plan.ID, sql: sql, sink: sink, group: group, topo: topo, props: props, qc: qc,
 		outParts: outParts, tasks: map[kafka.TopicPartition]*task{}, state: StateRunning, taskNames: map[string]bool{}}
-	// A trial build reports operator errors now rather than on assignment.
+	// A trial build reports operator errors now rather than on assignment,
+	// and lists the state tables, whose changelog topics are created here.
 	for _, sub := range topo.subs {
-		t, err := q.newTask(ctx, kafka.TopicPartition{Topic: sub.topic}, sub)
+		t, err := q.newTask(ctx, kafka.TopicPartition{Topic: sub.topic, Partition: -1}, sub)
 		if err != nil {
 			return err
 		}
+		if sub.stateful {
+			for _, spec := range tableSpecs(t.pipe) {
+				c := changelog{table: spec.Name, topic: e.changelogTopic(plan.ID, spec.Name)}
+				q.changelogs = append(q.changelogs, c)
+				q.internal = append(q.internal, c.topic)
+				outParts[c.topic] = srcParts
+			}
+		}
 		t.close(ctx)
+	}
+	if topo.repartition != "" {
+		q.internal = append(q.internal, topo.repartition)
+	}
+	if err := e.createChangelogs(ctx, q.changelogs, srcParts); err != nil {
+		return err
 	}
 	if qc.reset == "latest" {
 		if err := kafka.SeedGroupOffsets(ctx, group, []string{srcTopic}, e.clientOpts()...); err != nil {
@@ -154,6 +180,16 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	return nil
 }
 
+// terminateQueryLocked stops query id and deletes its local state and
+// internal topics (TERMINATE, DROP); e.mu is held.
+func (e *Engine) terminateQueryLocked(ctx context.Context, id string) {
+	q, ok := e.queries[id]
+	e.stopQueryLocked(ctx, id)
+	if ok {
+		e.cleanupQuery(ctx, id, q.internal)
+	}
+}
+
 // stopQueryLocked stops query id gracefully and forgets it; e.mu is held.
 func (e *Engine) stopQueryLocked(ctx context.Context, id string) {
 	q, ok := e.queries[id]
@@ -170,18 +206,46 @@ func (e *Engine) stopQueryLocked(ctx context.Context, id string) {
 	}
 }
 
-// newTask builds the operators of sub for partition tp.
+// newTask builds the operators of sub for partition tp; a stateful task
+// first opens and restores its state (a trial build, tp.Partition < 0,
+// gets an empty store).
 func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTopology) (*task, error) {
 	t := &task{q: q, tp: tp, sub: sub}
+	if sub.stateful && tp.Partition >= 0 {
+		st, err := q.openTaskState(ctx, tp.Partition)
+		if err != nil {
+			return nil, err
+		}
+		t.st = st
+	}
+	if err := t.build(ctx); err != nil {
+		if t.st != nil {
+			t.st.close()
+		}
+		return nil, err
+	}
+	return t, nil
+}
+
+// build wires the task's operators over its state (see newTask); reset
+// calls it again after an aborted cycle.
+func (t *task) build(ctx context.Context) error {
+	q, sub := t.q, t.sub
 	o := build.Options{Registry: q.e.reg, Props: q.props, Log: t.logEntry,
 		Emit: exec.RecordSinkFunc(t.emit)}
+	switch {
+	case t.st != nil:
+		o.State = t.st.txn
+	case sub.stateful:
+		o.State = state.NewTxn(nil)
+	}
 	if sub.repSink != nil {
 		o.Emit = nil
 		o.Rows = (*repCollector)(t)
 	}
 	pipe, err := build.Build(ctx, sub.plan, o)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t.pipe = pipe
 	if sub.repSink != nil {
@@ -189,10 +253,20 @@ func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTo
 		if err == nil {
 			err = t.rep.Init(ctx, pipe.Env)
 		}
+		t.repKeys = t.repKeys[:0]
+		for _, k := range sub.repKeys {
+			if err != nil {
+				break
+			}
+			var ev *exec.Evaluator
+			if ev, err = exec.Compile(k, q.props); err == nil {
+				t.repKeys = append(t.repKeys, ev)
+			}
+		}
 		if err != nil {
 			_ = pipe.Close(ctx)
-			return nil, err
+			return err
 		}
 	}
-	return t, nil
+	return nil
 }

@@ -131,7 +131,7 @@ func (q *query) restore(ctx context.Context, ts *taskState) error {
 	if err != nil {
 		return err
 	}
-	r, err := q.e.restoreReader()
+	r, err := q.restoreReader()
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (ts *taskState) apply() error {
 // end is at most the first record the database does not reflect), and
 // stores them.
 func (q *query) measure(ctx context.Context, ts *taskState) error {
-	r, err := q.e.restoreReader()
+	r, err := q.restoreReader()
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,13 @@ type QueryStatus struct {
 	Committed, Aborted int64
 	ProcessingErrors   int64 // processing-log entries
 	CommittedRecords   int64 // records consumed by committed cycles
+	// Restored counts the changelog records read to restore the state of
+	// this member's tasks (0 when every task resumed from a checkpoint at
+	// the changelog's end).
+	Restored int64
+	// StateTopics lists the query's internal topics: changelogs, then
+	// the repartition topic, if any.
+	StateTopics []string
 }
 
 // Queries returns the status of every persistent query started by this

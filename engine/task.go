@@ -2,11 +2,14 @@ package engine
 
 import (
 	"context"
+	"encoding/binary"
 	"time"
 
 	"github.com/rql/rql/exec"
 	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/parser"
 	"github.com/rql/rql/rqlerr"
+	"github.com/rql/rql/sqltypes"
 )
 
 // task runs one sub-topology's operators for one input partition. Its
@@ -25,6 +28,14 @@ type task struct {
 	curOff  int64
 	one     exec.Batch
 	closed  bool
+	// repKeys compute a GROUP BY repartition record's partition (repPart)
+	// from its row (see subTopology.repKeys).
+	repKeys []*exec.Evaluator
+	repPart int32
+	// st is the task's state (stateful sub-topologies; see state.go);
+	// dirty says the task processed records in the open cycle.
+	st    *taskState
+	dirty bool
 
 	// Per fetch: the records to process (a run of the fetch, in offset
 	// order), what they produced (outputs and processing-log records, in
@@ -47,6 +58,7 @@ func (t *task) process(ctx context.Context) {
 	if t.failed {
 		return
 	}
+	t.dirty = true
 	t.in = t.in[:0]
 	for _, r := range t.recs {
 		t.in = append(t.in, toExec(r, t.sub.fromRepartition))
@@ -58,7 +70,11 @@ func (t *task) process(ctx context.Context) {
 	clear(t.in)
 }
 
-// close releases the operators; it may be called more than once.
+// close releases the operators and the state; it may be called more
+// than once. Pending state writes (of a cycle that will not commit) are
+// dropped. A task with nothing pending stores a fresh checkpoint first, so
+// that the next owner of the partition (this process after a restart, or
+// another member) restores only what changed meanwhile.
 func (t *task) close(ctx context.Context) {
 	if t.closed {
 		return
@@ -68,6 +84,27 @@ func (t *task) close(ctx context.Context) {
 		_ = t.rep.Close(ctx)
 	}
 	_ = t.pipe.Close(ctx)
+	if t.st != nil {
+		if t.st.txn.Len() == 0 && !t.q.stateFailed {
+			if err := t.q.measure(ctx, t.st); err != nil {
+				t.q.e.log.Warn("storing the state checkpoint", "query", t.q.id, "partition", t.tp.Partition, "error", err)
+			}
+		}
+		t.st.close()
+	}
+}
+
+// reset drops the task's pending state writes and rebuilds its operators
+// from the committed state, after an aborted cycle: the operators' memory
+// (stream time, sequence numbers) must not keep what the cycle did.
+func (t *task) reset(ctx context.Context) error {
+	t.st.txn.Discard()
+	if t.rep != nil {
+		_ = t.rep.Close(ctx)
+		t.rep = nil
+	}
+	_ = t.pipe.Close(ctx)
+	return t.build(ctx)
 }
 
 // emit queues a record of the query's sink for the open cycle.
@@ -79,8 +116,34 @@ func (t *task) emit(_ context.Context, r exec.Record) error {
 // emitRepartition queues a re-keyed record for the repartition topic,
 // tagged with its source position.
 func (t *task) emitRepartition(_ context.Context, r exec.Record) error {
-	t.queue(r, &kafka.Header{Key: srcHeader, Value: srcPos(t.curPart, t.curOff)})
+	kr := t.queue(r, &kafka.Header{Key: srcHeader, Value: srcPos(t.curPart, t.curOff)})
+	if t.repKeys != nil {
+		kr.Partition = t.repPart
+	}
 	return nil
+}
+
+// groupPartition is the repartition topic partition of a GROUP BY row:
+// murmur2 of its encoded grouping values (rows with a NULL grouping value,
+// which the aggregation drops, go to partition 0).
+func (t *task) groupPartition(r *exec.Row) int32 {
+	n := t.q.outParts[t.sub.repSink.Target.Topic]
+	if n <= 1 {
+		return 0
+	}
+	vals := make([]sqltypes.Value, len(t.repKeys))
+	for i, ev := range t.repKeys {
+		v, err := ev.Eval(r)
+		if err != nil || v == nil {
+			return 0
+		}
+		vals[i] = v
+	}
+	enc, err := exec.EncodeKey(nil, vals...)
+	if err != nil {
+		return 0
+	}
+	return partitionFor(enc, n)
 }
 
 // logEntry sends a processing-log entry to the processing-log topic in the
@@ -107,6 +170,9 @@ func (c *repCollector) Collect(ctx context.Context, b *exec.Batch) error {
 	t := (*task)(c)
 	for i := range b.Rows {
 		t.curPart, t.curOff = b.Rows[i].Partition, b.Rows[i].Offset
+		if t.repKeys != nil {
+			t.repPart = t.groupPartition(&b.Rows[i])
+		}
 		t.one.Rows = b.Rows[i : i+1]
 		if err := t.rep.Process(ctx, 0, &t.one, exec.Discard{}); err != nil {
 			return err
@@ -121,7 +187,7 @@ func (c *repCollector) EmitWatermark(context.Context, exec.Watermark) error { re
 // queue converts an operator's output record for the producer, choosing
 // its partition as Kafka's default partitioner does: murmur2 of the key,
 // and round robin for null keys.
-func (t *task) queue(r exec.Record, extra *kafka.Header) {
+func (t *task) queue(r exec.Record, extra *kafka.Header) *kafka.Record {
 	n := t.q.outParts[r.Topic]
 	if n <= 0 {
 		n = 1
@@ -133,8 +199,12 @@ func (t *task) queue(r exec.Record, extra *kafka.Header) {
 		p = int32(t.rr % uint32(n))
 		t.rr++
 	}
+	key := r.Key
+	if r.HasWindow {
+		key = t.windowedKey(r)
+	}
 	kr := t.newRecord()
-	*kr = kafka.Record{Topic: r.Topic, Partition: p, Key: r.Key, Value: r.Value, Timestamp: time.UnixMilli(r.Timestamp)}
+	*kr = kafka.Record{Topic: r.Topic, Partition: p, Key: key, Value: r.Value, Timestamp: time.UnixMilli(r.Timestamp)}
 	if len(r.Headers) > 0 || extra != nil {
 		kr.Headers = make([]kafka.Header, 0, len(r.Headers)+1)
 		for _, h := range r.Headers {
@@ -145,6 +215,20 @@ func (t *task) queue(r exec.Record, extra *kafka.Header) {
 		}
 	}
 	t.out = append(t.out, kr)
+	return kr
+}
+
+// windowedKey appends the window to a windowed sink record's key, as
+// ksqlDB's windowed serdes do: the window start for time windows, the
+// window end then start for sessions (8 bytes big-endian each). The
+// partition stays that of the key alone (ksqlDB's windowed partitioner).
+func (t *task) windowedKey(r exec.Record) []byte {
+	k := make([]byte, 0, len(r.Key)+16)
+	k = append(k, r.Key...)
+	if w := t.q.sink.Window; w != nil && w.Kind == parser.WindowSession && r.Topic == t.q.sink.Topic {
+		k = binary.BigEndian.AppendUint64(k, uint64(r.WindowEnd))
+	}
+	return binary.BigEndian.AppendUint64(k, uint64(r.WindowStart))
 }
 
 // newRecord returns a record from the task's slab: records are allocated

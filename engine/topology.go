@@ -31,6 +31,13 @@ type subTopology struct {
 	// topic; srcTopic is then the query's source topic.
 	fromRepartition bool
 	srcTopic        string
+	// repKeys, for the sub-topology writing the repartition topic of a
+	// GROUP BY, are the grouping expressions: a record goes to the
+	// partition of their encoded values (the record key is the row's own
+	// key, so that the second sub-topology reads the row back unchanged).
+	repKeys []planner.Expr
+	// stateful marks a sub-topology with state stores (see state.go).
+	stateful bool
 }
 
 // topology is a persistent query split at its PARTITION BY.
@@ -40,11 +47,13 @@ type topology struct {
 	repartition string
 }
 
-// splitQuery splits q at its Rekey node (PARTITION BY) into a first
-// sub-topology writing the re-keyed rows to the repartition topic and a
-// second one reading it; without a Rekey the query is one sub-topology.
-func splitQuery(q *planner.QueryPlan, repTopic string, repParts int) (*topology, error) {
-	if err := checkStateless(q.Root); err != nil {
+// splitQuery splits q at its Rekey node (PARTITION BY) or its
+// Repartition node (GROUP BY on other columns than the key) into a first
+// sub-topology writing the rows to the repartition topic and a second one
+// reading it; without either the query is one sub-topology. repTopic names
+// the PARTITION BY topic; a GROUP BY's is "<service>-" + its plan's Topic.
+func splitQuery(q *planner.QueryPlan, service, repTopic string, repParts int) (*topology, error) {
+	if err := checkSupported(q.Root); err != nil {
 		return nil, err
 	}
 	scans := q.Scans()
@@ -53,7 +62,26 @@ func splitQuery(q *planner.QueryPlan, repTopic string, repParts int) (*topology,
 			"the Kafka engine runs queries over one source for now; this query reads %d", len(scans))
 	}
 	srcTopic := scans[0].Source.Topic
+	topo, err := split(q, srcTopic, service, repTopic, repParts)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range topo.subs {
+		s.stateful = needsState(s.plan.Root)
+	}
+	return topo, nil
+}
+
+func split(q *planner.QueryPlan, srcTopic, service, repTopic string, repParts int) (*topology, error) {
 	rk := findRekey(q.Root)
+	rp := findRepartition(q.Root)
+	if rk != nil && rp != nil {
+		return nil, rqlerr.New(rqlerr.StmtInvalidProps,
+			"the Kafka runtime does not run a query with both PARTITION BY and a re-keying GROUP BY yet")
+	}
+	if rp != nil {
+		return splitGroupBy(q, rp, srcTopic, service+"-"+rp.Topic, repParts)
+	}
 	if rk == nil {
 		return &topology{subs: []*subTopology{{topic: srcTopic, plan: q}}}, nil
 	}
@@ -70,6 +98,43 @@ func splitQuery(q *planner.QueryPlan, repTopic string, repParts int) (*topology,
 		{topic: srcTopic, plan: first, repSink: &planner.Sink{Input: rk, Target: rep, TimestampIndex: -1}},
 		{topic: repTopic, plan: second, fromRepartition: true, srcTopic: srcTopic},
 	}}, nil
+}
+
+// splitGroupBy splits q at rp: the first sub-topology writes rp's input
+// rows (JSON key and value, in rp's input schema) to the repartition
+// topic, partitioned by the grouping key; the second reads them back and
+// aggregates.
+func splitGroupBy(q *planner.QueryPlan, rp *planner.Repartition, srcTopic, repTopic string, repParts int) (*topology, error) {
+	in := rp.Input
+	kind := parser.KindStream
+	if in.Props().Mode == planner.Upsert {
+		kind = parser.KindTable
+	}
+	rep := &planner.Source{Name: q.ID + "_GROUPBY_REPARTITION", Kind: kind, Topic: repTopic,
+		Schema: in.Schema(), KeyFormat: format.JSON, ValueFormat: format.JSON, Partitions: repParts}
+	first := &planner.QueryPlan{ID: q.ID, Kind: q.Kind, Sources: q.Sources, Limit: q.Limit, Root: in}
+	scan := &planner.Scan{Source: rep, P: planner.Props{Mode: in.Props().Mode, Key: in.Props().Key}}
+	root, err := replaceNode(q.Root, rp, scan)
+	if err != nil {
+		return nil, err
+	}
+	second := &planner.QueryPlan{ID: q.ID, Kind: q.Kind, Sources: q.Sources, Limit: q.Limit, Root: root}
+	return &topology{repartition: repTopic, subs: []*subTopology{
+		{topic: srcTopic, plan: first, repSink: &planner.Sink{Input: in, Target: rep, TimestampIndex: -1}, repKeys: rp.Keys},
+		{topic: repTopic, plan: second, fromRepartition: true, srcTopic: srcTopic},
+	}}, nil
+}
+
+func findRepartition(n planner.Node) *planner.Repartition {
+	if rp, ok := n.(*planner.Repartition); ok {
+		return rp
+	}
+	for _, c := range n.Children() {
+		if rp := findRepartition(c); rp != nil {
+			return rp
+		}
+	}
+	return nil
 }
 
 func findRekey(n planner.Node) *planner.Rekey {
@@ -136,18 +201,19 @@ func srcPos(partition int32, offset int64) []byte {
 	return b
 }
 
-// checkStateless rejects plans with operators the Kafka runtime does not
-// run yet (aggregations, joins, enrichment: they need state stores with
-// changelogs, or worker pools tied to the commit cycle).
-func checkStateless(n planner.Node) error {
+// checkSupported rejects plans with operators the Kafka runtime does not
+// run yet (joins, enrichment). Aggregations (windowed or not), table
+// filters and materializations run with state stores (state.go).
+func checkSupported(n planner.Node) error {
 	switch n.(type) {
-	case *planner.Scan, *planner.Filter, *planner.FlatMap, *planner.Rekey, *planner.Project, *planner.Sink:
+	case *planner.Scan, *planner.Filter, *planner.FlatMap, *planner.Rekey, *planner.Project, *planner.Sink,
+		*planner.Aggregate, *planner.Repartition, *planner.Materialize:
 	default:
 		return rqlerr.New(rqlerr.StmtInvalidProps,
-			"the Kafka runtime does not run %s yet (stateless queries only: filter, project, table functions, PARTITION BY)", n)
+			"the Kafka runtime does not run %s yet (filter, project, table functions, PARTITION BY, aggregations and windows)", n)
 	}
 	for _, c := range n.Children() {
-		if err := checkStateless(c); err != nil {
+		if err := checkSupported(c); err != nil {
 			return err
 		}
 	}

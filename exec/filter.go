@@ -64,7 +64,10 @@ func (f *Filter) Process(ctx context.Context, _ int, b *Batch, out Collector) er
 	if len(f.out.Rows) == 0 {
 		return nil
 	}
-	return out.Collect(ctx, &f.out)
+	err := out.Collect(ctx, &f.out)
+	// Drop the rows: a stale row would keep its batch's values alive.
+	clear(f.out.Rows)
+	return err
 }
 
 // Init prepares the operator.

@@ -60,7 +60,10 @@ func (p *Project) Process(ctx context.Context, _ int, b *Batch, out Collector) e
 	if len(p.out.Rows) == 0 {
 		return nil
 	}
-	return out.Collect(ctx, &p.out)
+	err := out.Collect(ctx, &p.out)
+	// Drop the rows: a stale row would keep its batch's values alive.
+	clear(p.out.Rows)
+	return err
 }
 
 func itoa(i int) string {

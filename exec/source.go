@@ -77,10 +77,14 @@ func (s *Source) Ingest(ctx context.Context, recs []Record, out Collector) error
 			s.batch.Rows = append(s.batch.Rows, row)
 		}
 	}
+	s.slab = nil
 	if len(s.batch.Rows) == 0 {
 		return nil
 	}
-	return out.Collect(ctx, &s.batch)
+	err := out.Collect(ctx, &s.batch)
+	// Drop the rows: a stale row would keep its batch's values alive.
+	clear(s.batch.Rows)
+	return err
 }
 
 func (s *Source) logRec(r *Record, format string, args ...any) {

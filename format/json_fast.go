@@ -25,6 +25,7 @@ type jsonFast struct {
 	// 2 exact (lookupField prefers the last exact match, then the last
 	// case-insensitive one).
 	rank []uint8
+	box  boxes
 }
 
 // newJSONFast returns the fast decoder of a wrapped value with columns
@@ -189,12 +190,12 @@ func (f *jsonFast) value(data []byte, p, col int, text *string) (int, sqltypes.V
 			return end, nil, true
 		}
 		if len(data) > shareTextMax {
-			return end, string(data[p+1 : end-1]), true
+			return end, f.box.str(string(data[p+1 : end-1])), true
 		}
 		if *text == "" {
 			*text = string(data)
 		}
-		return end, (*text)[p+1 : end-1], true
+		return end, f.box.str((*text)[p+1 : end-1]), true
 	case c == '-' || ('0' <= c && c <= '9'):
 		end, integer := scanNumber(data, p)
 		if end < 0 {
@@ -210,7 +211,7 @@ func (f *jsonFast) value(data []byte, p, col int, text *string) (int, sqltypes.V
 			if err != nil {
 				return p, nil, false
 			}
-			return end, x, true
+			return end, f.box.float64(x), true
 		case sqltypes.KindInt, sqltypes.KindBigint, sqltypes.KindTimestamp:
 			if !integer {
 				return p, nil, false
@@ -225,7 +226,7 @@ func (f *jsonFast) value(data []byte, p, col int, text *string) (int, sqltypes.V
 			case sqltypes.KindTimestamp:
 				return end, sqltypes.Timestamp(n), true
 			}
-			return end, n, true
+			return end, f.box.int64(n), true
 		}
 	}
 	return p, nil, false
@@ -255,12 +256,15 @@ func literal(data []byte, p int, lit string) int {
 // when it is not valid JSON) and whether it is plain: no escapes, valid
 // UTF-8 (its bytes are its value).
 func scanString(data []byte, p int) (int, bool) {
-	plain := true
+	plain, ascii := true, true
 	start := p + 1
 	for p = start; p < len(data); p++ {
 		switch c := data[p]; {
+		case c >= 0x20 && c < 0x80 && c != '"' && c != '\\':
 		case c == '"':
-			return p + 1, plain && utf8.Valid(data[start:p])
+			return p + 1, plain && (ascii || utf8.Valid(data[start:p]))
+		case c >= 0x80:
+			ascii = false
 		case c < 0x20:
 			return -1, false
 		case c == '\\':

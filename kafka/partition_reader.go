@@ -37,6 +37,11 @@ func NewPartitionReader(opts ...Opt) (*PartitionReader, error) {
 	m["enable.auto.offset.store"] = false
 	m["isolation.level"] = "read_committed"
 	m["enable.partition.eof"] = true
+	// The end of a partition shows as an empty fetch: do not let the
+	// broker hold it (transaction markers at the end are never returned).
+	if _, set := m["fetch.wait.max.ms"]; !set {
+		m["fetch.wait.max.ms"] = 10
+	}
 	cons, err := ck.NewConsumer(&m)
 	if err != nil {
 		return nil, rqlerr.Wrap(rqlerr.KafkaConfig, err, "creating partition reader")

@@ -58,6 +58,10 @@ func (p *stmtPlanner) createSource(s *parser.CreateSource) (StatementPlan, error
 	if err != nil {
 		return nil, err
 	}
+	global, err := globalProp(s.Props, s.Kind, false)
+	if err != nil {
+		return nil, err
+	}
 	if w.topic == "" {
 		return nil, rqlerr.At(rqlerr.StmtInvalidProps, s.StmtPos, "Missing required property \"KAFKA_TOPIC\" which has no default value.")
 	}
@@ -70,7 +74,7 @@ func (p *stmtPlanner) createSource(s *parser.CreateSource) (StatementPlan, error
 	src := &Source{
 		Name: s.Name, Kind: s.Kind, Topic: w.topic, Schema: schema,
 		KeyFormat: w.keyFormat, ValueFormat: w.valFormat, KeyOpts: w.keyOpts, ValueOpts: w.valOpts,
-		Partitions: w.partitions, ReadOnly: s.Source, SQL: s.Text, Window: w.window,
+		Partitions: w.partitions, ReadOnly: s.Source, SQL: s.Text, Window: w.window, Global: global,
 	}
 	if src.Window != nil && len(schema.Key()) == 0 {
 		return nil, rqlerr.At(rqlerr.BindInvalid, s.StmtPos, "Windowed sources require a key column.")

@@ -21,9 +21,16 @@ const (
 	// JoinForeignKey joins a table's foreign key to another table's
 	// primary key (KIP-213 subscription / response; package exec/fkjoin).
 	JoinForeignKey
+	// JoinGlobalTable joins a stream to a global table (Source.Global):
+	// each stream row looks up the table row whose primary key equals
+	// LeftKey, any expression of the stream's columns. The table is
+	// replicated in full to every task, so the stream is never
+	// repartitioned and the result keeps the stream's key (key columns:
+	// the left input's key columns, as a foreign-key join).
+	JoinGlobalTable
 )
 
-var joinKindNames = [...]string{"stream-stream", "stream-table", "table-table", "foreign-key table-table"}
+var joinKindNames = [...]string{"stream-stream", "stream-table", "table-table", "foreign-key table-table", "stream-global-table"}
 
 func (k JoinKind) String() string { return joinKindNames[k] }
 
@@ -62,9 +69,10 @@ func (w *JoinWindow) String() string {
 //
 // Row layout (Out): the key columns (one join key column for primary-key
 // joins, synthetic or not; the left table's primary key columns for
-// foreign-key joins), then every column of Left's schema, then LeftMeta
-// pseudo columns of the left rows (ROWTIME, ROWPARTITION, ROWOFFSET and,
-// for windowed sources, WINDOWSTART, WINDOWEND), then Right's columns and
+// foreign-key joins; the left input's key columns for global-table
+// joins), then every column of Left's schema, then LeftMeta pseudo
+// columns of the left rows (ROWTIME, ROWPARTITION, ROWOFFSET and, for
+// windowed sources, WINDOWSTART, WINDOWEND), then Right's columns and
 // RightMeta pseudo columns. Columns of a side that did not match are NULL.
 //
 // LeftKey and RightKey are the join expressions bound over Left's and
@@ -94,6 +102,12 @@ type Join struct {
 	// SubscriptionTopic and ResponseTopic are the internal topics of a
 	// foreign-key join (in process: direct hops).
 	SubscriptionTopic, ResponseTopic string
+	// Partitions is the partition count of the join's co-partitioned
+	// inputs, which its repartition topics get (0: unknown): the count of
+	// the side that is not repartitioned, the larger of both when both
+	// are; the left input's for foreign-key and global-table joins, whose
+	// right input needs no co-partitioning.
+	Partitions int
 }
 
 // MetaColumns are the pseudo columns a join appends per source, in order.
@@ -183,16 +197,38 @@ func (n *Join) explain(ob *OutputBuilder) {
 		}
 	case JoinStreamTable:
 		ob.AddField("state", n.RightStore+" (table rows by key)")
+	case JoinGlobalTable:
+		ob.AddField("lookup", n.LeftKey.String()+" (no repartition)")
+		ob.AddField("state", n.RightStore+" (global table: every row of every partition, in every task)")
 	case JoinTableTable:
 		ob.AddField("state", n.LeftStore+" (left rows by key)")
 		ob.AddField("state", n.RightStore+" (right rows by key)")
 	case JoinForeignKey:
-		ob.AddField("subscription topic", n.SubscriptionTopic)
-		ob.AddField("response topic", n.ResponseTopic)
-		ob.AddField("state", n.LeftStore+" (left rows by primary key)")
-		ob.AddField("state", n.RightStore+" (right rows by primary key)")
-		ob.AddField("state", n.SubscriptionStore+" (subscriptions by foreign key ‖ left key)")
+		n.explainForeignKey(ob)
 	}
+}
+
+// explainForeignKey shows the two sub-topologies of a foreign-key join
+// (KIP-213): the left side, partitioned like the left table, and the right
+// side, partitioned like the right table, joined by the subscription and
+// response topics, and the store each side keeps.
+func (n *Join) explainForeignKey(ob *OutputBuilder) {
+	lk, rk := keyList(n.Left.Schema()), keyList(n.Right.Schema())
+	ob.AddField("sub-topology 1", "left side"+sourceOf(n.Left)+", partitioned by "+lk+": sends subscriptions, joins responses")
+	ob.AddField("sub-topology 2", "right side"+sourceOf(n.Right)+", partitioned by "+rk+": answers subscriptions and right changes")
+	ob.AddField("subscription topic", n.SubscriptionTopic+" (1 → 2, keyed by "+n.LeftKey.String()+")")
+	ob.AddField("response topic", n.ResponseTopic+" (2 → 1, keyed by "+lk+")")
+	ob.AddField("state", n.LeftStore+" (1: left rows by primary key)")
+	ob.AddField("state", n.RightStore+" (2: right rows by primary key)")
+	ob.AddField("state", n.SubscriptionStore+" (2: subscriptions by foreign key ‖ left key)")
+}
+
+// sourceOf is " NAME" for a join input that scans source NAME, else "".
+func sourceOf(n Node) string {
+	if s, ok := n.(*Scan); ok {
+		return " " + s.Source.Name
+	}
+	return ""
 }
 
 // nameInternal replaces the query placeholder in the join's store and

@@ -206,6 +206,9 @@ func markJoinKeys(proj []*projItem, t *joinTree, sink string) ([]*projItem, erro
 		it.key = true
 		it.expr = &ColRef{P: it.pos, Index: k, Name: it.name, T: out.Columns[k].Type}
 	}
+	if t.leafKey {
+		return markLeafKeys(proj, t, sink, refs, dup, setKey)
+	}
 	if t.fk {
 		var keys []*projItem
 		var missing []string
@@ -251,6 +254,37 @@ func markJoinKeys(proj []*projItem, t *joinTree, sink string) ([]*projItem, erro
 		what += "s"
 	}
 	return nil, rqlerr.New(rqlerr.BindInvalid, "The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sink, what, joinOr(t.desc), t.desc[0])
+}
+
+// markLeafKeys checks the key of a result keyed like a single stream (a
+// global-table join keeps its left stream's key): each key column must be
+// selected exactly once, as in a query over the stream alone.
+func markLeafKeys(proj []*projItem, t *joinTree, sink string, refs func(int) []*projItem,
+	dup func(string, []*projItem) error, setKey func(*projItem, int)) ([]*projItem, error) {
+	out := t.node.Schema()
+	var keys []*projItem
+	missing := false
+	for k, kc := range t.keyCols {
+		items := append(refs(kc), refs(t.members[k])...)
+		if len(items) > 1 {
+			return nil, dup(out.Columns[kc].Name, items)
+		}
+		if len(items) == 0 {
+			missing = true
+			continue
+		}
+		setKey(items[0], kc)
+		keys = append(keys, items[0])
+	}
+	if missing {
+		what := "key column"
+		if len(t.desc) > 1 {
+			what += "s"
+		}
+		return nil, rqlerr.New(rqlerr.BindInvalid, "The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).",
+			sink, what, strings.Join(t.desc, " and "), strings.Join(t.desc, ", "))
+	}
+	return keys, nil
 }
 
 // leafColName is a join column's name in its source.

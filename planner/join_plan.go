@@ -31,6 +31,12 @@ type joinTree struct {
 	keyName   string
 	fk        bool
 	isJoin    bool
+	// leafKey marks a result keyed like a single stream (a global-table
+	// join keeps its left input's key): the projection must select each
+	// key column, as a plain query's.
+	leafKey bool
+	// partitions is the node's partition count (0: unknown).
+	partitions int
 	// keyExprs are the expressions whose value is the key (the join
 	// expressions of every join so far), each read with its column
 	// indexes shifted by shift into node's schema.
@@ -132,7 +138,8 @@ func (p *stmtPlanner) joinLeafTree(tbl *parser.Table) (*joinTree, error) {
 	sc.windowed = src.Window != nil
 	t := &joinTree{node: &Scan{Source: src, Alias: tbl.Alias, P: Props{Mode: mode, Key: keyIndexes(src.Schema)}},
 		scope: sc, table: src.Kind == parser.KindTable, window: src.Window,
-		leaves: []*joinLeaf{{src: src, prefix: prefix, quals: quals}}, keyCols: keyIndexes(src.Schema)}
+		leaves: []*joinLeaf{{src: src, prefix: prefix, quals: quals}}, keyCols: keyIndexes(src.Schema),
+		partitions: src.Partitions}
 	for i, c := range src.Schema.Columns {
 		t.cols = append(t.cols, joinCol{index: i, name: prefix + "_" + c.Name})
 	}
@@ -230,6 +237,9 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 		kind = JoinStreamStream
 	case !l.table:
 		kind = JoinStreamTable
+		if r.leaves[0].src.Global {
+			kind = JoinGlobalTable
+		}
 	default:
 		kind = JoinTableTable
 	}
@@ -241,7 +251,7 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 		if j.Within == nil {
 			return nil, rqlerr.At(rqlerr.BindInvalid, j.Pos, "Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
-	case JoinStreamTable:
+	case JoinStreamTable, JoinGlobalTable:
 		if j.Within != nil {
 			return nil, rqlerr.At(rqlerr.BindInvalid, j.Within.Pos, "A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to submit your query again.")
 		}
@@ -294,7 +304,7 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 	n := strconv.Itoa(len(l.leaves))
 	left, right := l.node, r.node
 	lkeyed, rkeyed := l.isKeyed(lo.expr), r.isKeyed(ro.expr)
-	if kind != JoinForeignKey && !lkeyed {
+	if kind != JoinForeignKey && kind != JoinGlobalTable && !lkeyed {
 		if l.window != nil || r.window != nil {
 			return nil, rqlerr.At(rqlerr.BindInvalid, j.Pos, "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 		}
@@ -307,11 +317,19 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 		right = &Repartition{Input: right, Keys: []Expr{ro.expr}, Topic: queryPlaceholder + "-Join" + n + "-right-repartition"}
 	}
 
+	parts, err := coPartitions(kind, l, r, left != l.node, right != r.node, leafSourceName(l, lname), r.leaves[0].src.Name, j.Pos)
+	if err != nil {
+		return nil, err
+	}
+
 	// The result's key and layout.
-	t := &joinTree{table: l.table && r.table, leaves: leaves, isJoin: true, fk: kind == JoinForeignKey}
+	t := &joinTree{table: l.table && r.table, leaves: leaves, isJoin: true, fk: kind == JoinForeignKey,
+		partitions: parts}
 	out := &sqltypes.Schema{}
 	var nkey int
-	if kind == JoinForeignKey {
+	if kind == JoinGlobalTable {
+		nkey = globalKey(t, l, comb, out)
+	} else if kind == JoinForeignKey {
 		nkey = len(l.keyCols)
 		for _, k := range l.keyCols {
 			c := l.node.Schema().Columns[k]
@@ -398,7 +416,12 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 	}
 	jn := &Join{Kind: kind, Type: j.Type, Criteria: got(), Left: left, Right: right, LeftKey: lkey, RightKey: rkey,
 		LeftMeta: lm, RightMeta: rm, Out: out}
-	if j.Type == parser.JoinFull {
+	jn.Partitions = parts
+	if kind == JoinGlobalTable {
+		for _, k := range l.keyExprs {
+			t.keyExprs = append(t.keyExprs, shiftedExpr{e: k.e, shift: k.shift + nkey})
+		}
+	} else if j.Type == parser.JoinFull {
 		// A full outer join's key is no source column: either side's
 		// expression may be NULL where the key is not.
 	} else if kind != JoinForeignKey {
@@ -422,8 +445,9 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 			t.keyExprs = append(t.keyExprs, shiftedExpr{e: &ColRef{Index: k, Name: c.Name, T: c.Type}, shift: nkey})
 		}
 	}
-	if kind == JoinForeignKey {
-		// The key columns of a foreign-key join are the left table's key.
+	if kind == JoinForeignKey || (kind == JoinGlobalTable && !l.isJoin) {
+		// The key columns of a foreign-key join are the left table's key;
+		// a global-table join keeps its left stream's.
 		for k, kc := range l.keyCols {
 			out.Columns[k].Name = colName(comb, kc)
 		}
@@ -443,13 +467,15 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 		}
 	case JoinStreamTable:
 		jn.RightStore = base + "-right-table"
+	case JoinGlobalTable:
+		jn.RightStore = base + "-global-table"
 	case JoinTableTable:
 		jn.LeftStore, jn.RightStore = base+"-left-table", base+"-right-table"
 	case JoinForeignKey:
 		jn.LeftStore, jn.RightStore = base+"-left-table", base+"-right-table"
 		jn.SubscriptionStore = base + "-subscription-store"
-		jn.SubscriptionTopic = base + "-subscription-registration-topic"
-		jn.ResponseTopic = base + "-subscription-response-topic"
+		jn.SubscriptionTopic = base + "-subscription"
+		jn.ResponseTopic = base + "-response"
 	}
 	t.node = jn
 	return t, nil

@@ -142,6 +142,9 @@ func (p *stmtPlanner) createAsSelect(s *parser.CreateAsSelect) (StatementPlan, e
 			return nil, rqlerr.At(rqlerr.StmtReadOnly, s.NamePos, "Cannot add %s '%s': CREATE OR REPLACE is not supported on source %ss.", kind, s.Name, kind)
 		}
 	}
+	if _, err := globalProp(s.Props, s.Kind, true); err != nil {
+		return nil, err
+	}
 	tsCol := ""
 	if tp, ok := s.Props.Get("TIMESTAMP"); ok {
 		tsCol = strings.ToUpper(strings.Trim(propString(tp), "`"))

@@ -17,7 +17,7 @@ var knownSourceProps = map[string]bool{
 	"VALUE_DELIMITER": true, "KEY_DELIMITER": true, "WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true,
 	"WINDOW_SIZE": true, "KEY_SCHEMA_ID": true, "VALUE_SCHEMA_ID": true, "KEY_SCHEMA_FULL_NAME": true,
 	"VALUE_SCHEMA_FULL_NAME": true, "VALUE_AVRO_SCHEMA_FULL_NAME": true, "RETENTION_MS": true,
-	"SOURCE_CONNECTOR": true,
+	"SOURCE_CONNECTOR": true, PropGlobal: true,
 }
 
 // propString returns a property's value as text.

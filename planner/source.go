@@ -26,6 +26,9 @@ type Source struct {
 	// Window is non-nil for windowed sources (the output of a windowed
 	// aggregation): its key carries the window.
 	Window *parser.Window
+	// Global marks a global table (WITH (GLOBAL=true)): replicated in full
+	// to every task of a query that joins it (JoinGlobalTable).
+	Global bool
 	// SQL is the statement that created the source; QueryID is the id of the
 	// persistent query that writes it ("" for a plain CREATE).
 	SQL     string

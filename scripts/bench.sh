@@ -15,6 +15,9 @@ PAIRS=(
 )
 [ -d state ] && PAIRS+=("./state|BenchmarkBatchPut|BenchmarkBaselineMapPut|RocksDB batched put vs a Go map (fraction of an in-memory map)")
 [ -d exec/driver ] && PAIRS+=("./exec/driver|BenchmarkDriverFilterProject|BenchmarkBaselineJSONFilterProject|CSAS filter+project through the test driver vs a hand-written encoding/json loop (speed-up)")
+[ -d exec/driver ] && PAIRS+=("./exec/driver|BenchmarkDriverStreamTableJoin10k|BenchmarkDriverFilterProject|stream-table join (10 k table keys, lookup on the stream key) vs the stateless filter+project pipeline (fraction of the stateless records/s)")
+[ -d exec/driver ] && PAIRS+=("./exec/driver|BenchmarkDriverStreamTableJoin1M|BenchmarkDriverFilterProject|the same with 1 M table keys (fraction of the stateless records/s)")
+[ -d exec/driver ] && PAIRS+=("./exec/driver|BenchmarkDriverGlobalTableJoin|BenchmarkDriverRepartitionedJoin|stream-global-table join on a value column vs the same join re-keying the stream through a topic first, 10 k keys, in process (speed-up; a broker round trip would widen it)")
 [ -d kafka ] && PAIRS+=("./kafka|BenchmarkTransactionalCopy|BenchmarkBaselineProduceConsume|transactional consume→produce vs plain produce+consume on the dev broker (fraction of the ceiling)")
 [ -d engine ] && PAIRS+=("./engine|BenchmarkEngineFilterProjectEOS|BenchmarkBaselineTxnCopyEOS|rql filter+project over 1M JSON records of 250 B, exactly-once, 4 partitions, vs a raw confluent-kafka-go transactional copy loop (fraction of the ceiling; target 0.8)")
 [ -d engine ] && PAIRS+=("./engine|BenchmarkEngineFilterProjectALO|BenchmarkBaselineCopyALO|the same at-least-once vs a raw consume/produce/commit loop (fraction of the ceiling; target 0.8)")
@@ -44,6 +47,8 @@ done
 # against Little's law workers / latency): package | regex | meaning.
 SELF=(
   "./exec/asyncio|^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax)|async enrichment vs Little's law limit (ratio) and vs min(limit, service max) (ratio-vs-cap); 50 ms loopback HTTP service, 4 partitions"
+  "./exec/fkjoin|^BenchmarkFKJoin(LeftSkew|RightFanout)$|foreign-key join operator with RocksDB state, one merchant with 10 / 1k / 100k products: left side ns per product update (max/min: flatness, target ≤ 2); right side ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact); subscription store bytes per reference"
+  "./exec/fkjoin|^BenchmarkFKJoinVsNaive$|product update with 10k products per merchant: foreign-key join query vs the naive re-key + COLLECT_LIST + primary-key join plan, both as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50; output bytes per update)"
 )
 {
   echo

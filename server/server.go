@@ -26,6 +26,7 @@ type Server struct {
 	instance string            // this process's id in the command topic
 	baseline map[string]string // the server's own properties
 	cmds     *commandLog
+	session  *engine.Session // INSERT VALUES and push queries
 	metrics  *metrics
 	started  time.Time
 
@@ -83,6 +84,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.baseline[k] = v
 	}
 	s.metrics = newMetrics(s)
+	s.session = eng.NewSession()
 	opts := []kafka.Opt{kafka.BootstrapServers(eng.Bootstrap()), kafka.ClientID("rql-server-" + cfg.Engine.ServiceID),
 		kafka.Property("log_level", "3"), kafka.Properties(cfg.Engine.KafkaProps)}
 	s.cmds, err = openCommandLog(ctx, eng.Admin(), commandTopic(cfg.Engine.ServiceID), lg, opts)
@@ -168,6 +170,7 @@ func (s *Server) shutdown(ctx context.Context) error {
 	if s.cmds != nil {
 		s.cmds.close(ctx)
 	}
+	s.session.Close(ctx)
 	s.mu.Lock() // wait for a statement in flight
 	defer s.mu.Unlock()
 	return s.eng.Close(ctx)

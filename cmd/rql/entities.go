@@ -57,7 +57,7 @@ func renderEntity(raw json.RawMessage) []block {
 		if sd, ok := o.get("sourceDescription").(*object); ok {
 			return describeSource(sd)
 		}
-	case "sourceDescriptions":
+	case "sourceDescriptions", "source_descriptions":
 		var out []block
 		if arr, ok := o.get("sourceDescriptions").([]any); ok {
 			for _, x := range arr {
@@ -73,6 +73,38 @@ func renderEntity(raw json.RawMessage) []block {
 		}
 	case "describe_function":
 		return describeFunction(o)
+	case "variables":
+		return []block{tableOf(o.get("variables"), []string{"Variable Name", "Value"}, []string{"name", "value"})}
+	case "type_list":
+		r := &driver.Result{Columns: []string{"Type Name", "Schema"}}
+		if ts, ok := o.get("types").(*object); ok {
+			for _, k := range ts.keys {
+				sch, _ := ts.get(k).(*object)
+				t := ""
+				if sch != nil {
+					t = schemaText(sch)
+				}
+				r.Rows = append(r.Rows, []string{k, t})
+			}
+		}
+		return []block{{table: r}}
+	case "rql_table": // rql's tabular result with no ksqlDB shape
+		r := &driver.Result{}
+		for _, c := range asArray(o.get("columns")) {
+			r.Columns = append(r.Columns, str(c))
+		}
+		for _, row := range asArray(o.get("rows")) {
+			var cells []string
+			for _, c := range asArray(row) {
+				cells = append(cells, str(c))
+			}
+			r.Rows = append(r.Rows, cells)
+		}
+		out := []block{{table: r}}
+		if msg := str(o.get("message")); msg != "" {
+			out = append([]block{{text: msg}}, out...)
+		}
+		return out
 	}
 	if msg, ok := o.get("message").(string); ok && msg != "" {
 		return []block{{text: msg}}
@@ -202,9 +234,14 @@ func describeQuery(qd *object) []block {
 			fmt.Fprintf(&b, "%-11s: %s\n", kv[0], s)
 		}
 	}
-	out := []block{{text: strings.TrimRight(b.String(), "\n")}}
+	var out []block
+	if b.Len() > 0 {
+		out = append(out, block{text: strings.TrimRight(b.String(), "\n")})
+	}
+	printed := map[string]bool{}
 	for _, kv := range [][2]string{{"Execution plan", "executionPlan"}, {"Processing topology", "topology"}} {
-		if s := str(qd.get(kv[1])); s != "" {
+		if s := str(qd.get(kv[1])); s != "" && !printed[s] {
+			printed[s] = true
 			out = append(out, block{text: kv[0] + "\n" + strings.Repeat("-", len(kv[0])) + "\n" + strings.TrimRight(s, "\n")})
 		}
 	}
@@ -347,6 +384,11 @@ func str(v any) string {
 		return strings.Join(parts, ", ")
 	}
 	return compactJSON(v)
+}
+
+func asArray(v any) []any {
+	a, _ := v.([]any)
+	return a
 }
 
 // cellText renders a value of a query row as the table shows it: null as

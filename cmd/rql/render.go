@@ -51,7 +51,9 @@ func (p *printer) format() string {
 func (p *printer) result(r driver.Result) {
 	p.end("")
 	if p.json {
-		p.printJSON(resultJSON(r))
+		if r.Message != "" || len(r.Columns) > 0 {
+			p.printJSON(resultJSON(r))
+		}
 		return
 	}
 	if len(r.Columns) > 0 {

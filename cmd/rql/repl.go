@@ -13,7 +13,6 @@ import (
 	"syscall"
 
 	"github.com/chzyer/readline"
-	"github.com/rql/rql/conformance"
 )
 
 const (
@@ -22,9 +21,10 @@ const (
 )
 
 // runShell runs -e / -f statements, or the interactive shell, on the
-// shell the flags choose (the Kafka engine by default).
+// shell the flags choose (the Kafka engine by default). An empty -e runs
+// nothing.
 func runShell(ctx context.Context, out, errOut io.Writer, f shellFlags) error {
-	if f.exec != "" && f.file != "" {
+	if f.execSet && f.file != "" {
 		return errors.New("use either -e or -f")
 	}
 	script := f.exec
@@ -35,11 +35,15 @@ func runShell(ctx context.Context, out, errOut io.Writer, f shellFlags) error {
 		}
 		script = string(b)
 	}
+	nonInteractive := f.execSet || f.file != ""
+	if nonInteractive && strings.TrimSpace(codeOnly(script)) == "" {
+		return nil
+	}
 	// SIGTERM closes the engine gracefully (the embedded broker saves its
 	// data); so does SIGINT outside the interactive shell, which handles
 	// it itself (it stops the running statement).
 	sigs := []os.Signal{syscall.SIGTERM}
-	if script != "" {
+	if nonInteractive {
 		sigs = append(sigs, os.Interrupt)
 	}
 	ctx, stop := signal.NotifyContext(ctx, sigs...)
@@ -49,20 +53,23 @@ func runShell(ctx context.Context, out, errOut io.Writer, f shellFlags) error {
 		return err
 	}
 	defer sh.close()
-	if f.exec != "" || f.file != "" {
-		return runScript(ctx, sh, script, out, errOut)
+	s := &session{sh: sh, p: newPrinter(out), errOut: errOut}
+	if f.output != "" {
+		if err := s.output(f.output); err != nil {
+			return err
+		}
 	}
-	return repl(ctx, sh, f.dataDir, out, errOut)
+	if nonInteractive {
+		return s.runScript(ctx, script)
+	}
+	return repl(ctx, s, f.dataDir, out, errOut)
 }
 
-// runScript executes sql, prints the results and, on failure, the error
-// with a caret under its position.
+// runScript executes sql on sh, prints the results to out and, on
+// failure, the error with a caret under its position to errOut.
 func runScript(ctx context.Context, sh shell, sql string, out, errOut io.Writer) error {
-	if err := sh.run(ctx, sql, out); err != nil {
-		fmt.Fprintln(errOut, conformance.FormatError(sql, err))
-		return exitError{}
-	}
-	return nil
+	s := &session{sh: sh, p: newPrinter(out), errOut: errOut}
+	return s.runScript(ctx, sql)
 }
 
 // interrupter turns SIGINT into the cancellation of the running
@@ -96,9 +103,14 @@ func (in *interrupter) interrupt() {
 }
 
 // repl reads statements (ending with ';', possibly over several lines)
-// and meta-commands (.help) until EOF, .quit or exit.
-func repl(ctx context.Context, sh shell, dataDir string, out, errOut io.Writer) error {
-	cfg := &readline.Config{Prompt: prompt, InterruptPrompt: "^C", EOFPrompt: "exit", Stdout: out, Stderr: errOut}
+// and meta-commands (.help) until EOF, .quit or exit. A statement typed
+// over several lines is one history entry.
+func repl(ctx context.Context, s *session, dataDir string, out, errOut io.Writer) error {
+	var pending strings.Builder // the lines of the statement being typed
+	names := newNameCache(s.sh)
+	cfg := &readline.Config{Prompt: prompt, InterruptPrompt: "^C", EOFPrompt: "exit", Stdout: out, Stderr: errOut,
+		DisableAutoSaveHistory: true, HistorySearchFold: true,
+		AutoComplete: &completer{names: names.get, pending: pending.String}}
 	if dataDir != "" && os.MkdirAll(dataDir, 0o755) == nil {
 		cfg.HistoryFile = filepath.Join(dataDir, "history")
 	}
@@ -129,97 +141,71 @@ func repl(ctx context.Context, sh shell, dataDir string, out, errOut io.Writer) 
 		}
 	}()
 
-	fmt.Fprintf(out, "%s on %s\nstatements end with ';'; Ctrl-C stops a running query; .help for help\n",
-		versionString(), sh.banner())
-	var buf strings.Builder
+	fmt.Fprintf(out, "%s on %s\nstatements end with ';'; Tab completes; Ctrl-C stops a running query; .help for help\n",
+		versionString(), s.sh.banner())
 	for {
 		if ctx.Err() != nil {
 			return nil
 		}
 		line, err := rl.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {
-			buf.Reset()
+			pending.Reset()
 			rl.SetPrompt(prompt)
 			continue
 		}
 		if err != nil { // io.EOF
 			return nil
 		}
-		if buf.Len() == 0 {
+		if pending.Len() == 0 {
 			trimmed := strings.TrimSpace(line)
 			if trimmed == "" {
 				continue
 			}
 			if strings.HasPrefix(trimmed, ".") || trimmed == "exit" || trimmed == "quit" {
-				if !meta(ctx, sh, trimmed, out) {
+				_ = rl.SaveHistory(trimmed)
+				sctx, done := in.start(ctx)
+				ok := meta(sctx, s, trimmed, out)
+				done()
+				if !ok {
 					return nil
 				}
 				continue
 			}
 		}
-		buf.WriteString(line)
-		buf.WriteString("\n")
-		if !statementComplete(buf.String()) {
+		pending.WriteString(line)
+		pending.WriteString("\n")
+		if !statementComplete(pending.String()) {
 			rl.SetPrompt(contPrompt)
 			continue
 		}
-		sql := buf.String()
-		buf.Reset()
+		sql := pending.String()
+		pending.Reset()
 		rl.SetPrompt(prompt)
+		_ = rl.SaveHistory(historyEntry(sql))
 		sctx, done := in.start(ctx)
-		_ = runScript(sctx, sh, sql, out, errOut)
+		_ = s.runScript(sctx, sql)
 		done()
+		names.invalidate()
 	}
 }
 
 // meta runs a shell command; it returns false to leave the shell.
-func meta(ctx context.Context, sh shell, cmd string, out io.Writer) bool {
+func meta(ctx context.Context, s *session, cmd string, out io.Writer) bool {
 	fields := strings.Fields(cmd)
 	switch fields[0] {
 	case ".quit", ".exit", "exit", "quit":
 		return false
 	}
-	if sh.meta(ctx, fields, out) {
+	if s.sh.meta(ctx, fields, s.p) {
 		return true
 	}
 	fmt.Fprint(out, `statements end with ';' and may span lines; Ctrl-C clears the current one
-or stops the running query (SELECT ... EMIT CHANGES, PRINT)
+or stops the running query (SELECT ... EMIT CHANGES, PRINT); Tab completes
+keywords and the names of streams, tables, columns, functions and topics
+OUTPUT JSON|TABULAR;  SET 'name'='value';  UNSET 'name';  RUN SCRIPT 'file.sql';
 .topics           list topics
 .records TOPIC    print a topic's records (--in-process only; else PRINT 'TOPIC' FROM BEGINNING;)
 .quit             leave (or Ctrl-D)
 `)
 	return true
-}
-
-// statementComplete reports whether sql ends with ';' outside quotes,
-// identifiers and comments (so the shell knows to stop reading lines).
-func statementComplete(sql string) bool {
-	var quote byte // ', ", ` or 0
-	last := byte(0)
-	for i := 0; i < len(sql); i++ {
-		c := sql[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-			last = c
-		case c == '-' && i+1 < len(sql) && sql[i+1] == '-':
-			for i < len(sql) && sql[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(sql) && sql[i+1] == '*':
-			end := strings.Index(sql[i+2:], "*/")
-			if end < 0 {
-				return false
-			}
-			i += end + 3
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-		default:
-			last = c
-		}
-	}
-	return quote == 0 && last == ';'
 }

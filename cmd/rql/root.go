@@ -13,6 +13,10 @@ type shellFlags struct {
 	bootstrap  string            // --bootstrap-servers ("" : the embedded dev broker)
 	kafkaProps map[string]string // --kafka-property
 	inProcess  bool              // --in-process: the test driver, no Kafka
+	execSet    bool              // -e was given (even empty)
+	output     string            // --output: JSON or TABULAR
+	server     string            // --server: a running rql server's URL
+	authToken  string            // --auth-token for --server
 }
 
 func newRootCmd() *cobra.Command {
@@ -32,6 +36,7 @@ instead (no Kafka).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.execSet = cmd.Flags().Changed("execute")
 			return runShell(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
 		},
 	}
@@ -42,6 +47,10 @@ instead (no Kafka).`,
 	cmd.Flags().StringVar(&f.bootstrap, "bootstrap-servers", "", "Kafka bootstrap servers (default: start the embedded dev broker)")
 	cmd.Flags().StringToStringVar(&f.kafkaProps, "kafka-property", nil, "a librdkafka property name=value, e.g. security.protocol=SASL_SSL (repeatable)")
 	cmd.Flags().BoolVar(&f.inProcess, "in-process", false, "run statements on the in-process test driver instead of Kafka")
-	cmd.AddCommand(newTestCmd(), newConformanceCmd(), newVersionCmd(), newRunCmd(), newDevBrokerCmd())
+	cmd.Flags().StringVar(&f.output, "output", "", "output format: TABULAR (default) or JSON, as OUTPUT sets it")
+	cmd.Flags().StringVar(&f.server, "server", "", "run statements on a running rql (or ksqlDB) server at this URL, e.g. http://localhost:8088")
+	cmd.Flags().StringVar(&f.authToken, "auth-token", "", "bearer token for --server (default: $RQL_AUTH_TOKEN)")
+	cmd.AddCommand(newTestCmd(), newConformanceCmd(), newVersionCmd(), newRunCmd(), newDevBrokerCmd(),
+		newServerCmd(), newSubmitCmd())
 	return cmd
 }

@@ -220,10 +220,13 @@ func (d driverShell) run(ctx context.Context, sql string, p *printer) error {
 			cols[i] = column{Name: c}
 		}
 		p.begin("", cols)
-		for _, row := range r.Rows {
+		for i, row := range r.Rows {
 			vals := make([]any, len(row))
-			for i, s := range row {
-				vals[i] = s
+			for j, s := range row {
+				vals[j] = s
+				if i < len(r.Values) && j < len(r.Values[i]) {
+					vals[j] = plainJSON(r.Values[i][j], s)
+				}
 			}
 			p.row(row, vals)
 		}
@@ -272,6 +275,16 @@ func (d driverShell) names(ctx context.Context) catalogNames {
 }
 
 func (driverShell) close() {}
+
+// plainJSON returns v as a JSON value when it is a JSON scalar, else its
+// text (the driver's rows carry no types).
+func plainJSON(v sqltypes.Value, text string) any {
+	switch v.(type) {
+	case nil, bool, int32, int64, float64, string:
+		return v
+	}
+	return text
+}
 
 // printResults prints statement results in the TABULAR format.
 func printResults(w io.Writer, results []driver.Result) {

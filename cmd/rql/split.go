@@ -116,10 +116,10 @@ func lineCol(sql string, off int) (line, col int) {
 	return line, col
 }
 
-// oneLine joins the lines of a statement typed over several lines into
+// historyEntry joins the lines of a statement typed over several lines into
 // one history entry: line comments are dropped (they would swallow the
 // lines after them) and the lines joined with a blank.
-func oneLine(sql string) string {
+func historyEntry(sql string) string {
 	var parts []string
 	for _, l := range strings.Split(strings.TrimRight(sql, "\n"), "\n") {
 		l = strings.TrimRight(stripLineComment(l), " \t\r")

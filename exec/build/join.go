@@ -16,6 +16,8 @@ func buildJoin(n *planner.Join, props map[string]string) (exec.Operator, error) 
 		return exec.NewStreamTableJoin(n, props)
 	case planner.JoinTableTable:
 		return exec.NewTableTableJoin(n, props)
+	case planner.JoinGlobalTable:
+		return exec.NewGlobalTableJoin(n, props)
 	}
 	return fkjoin.New(n, props)
 }

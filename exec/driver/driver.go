@@ -278,6 +278,13 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 			return Result{Kind: kind, Message: fmt.Sprintf("%s %s already exists", sourceKind(p.Source.Kind), p.Source.Name)}, nil
 		}
 		d.CreateTopic(p.Source.Topic, p.Source.Partitions)
+		if p.Source.Partitions == 0 {
+			// A source over an existing topic takes its partition count
+			// (the planner checks joins' co-partitioning with it).
+			cp := *p.Source
+			cp.Partitions = d.topics[p.Source.Topic].partitions
+			p.Source = &cp
+		}
 		d.cat.PutSource(p.Source)
 		if err := d.materializeSourceTable(ctx, p.Source); err != nil {
 			return Result{}, err
@@ -382,7 +389,7 @@ func (d *Driver) startQuery(ctx context.Context, sql, sink string, q *planner.Qu
 	}
 	d.cat.AddQuery(&planner.PersistentQuery{ID: q.ID, SQL: sql, Plan: q, Sink: sink, Sources: q.Sources})
 	d.queries = append(d.queries, run)
-	return d.replay(ctx, pipe, run.topics)
+	return d.replayBootstrapped(ctx, pipe, mq, run.topics)
 }
 
 // replay pushes the records currently in topics through pipe, one at a

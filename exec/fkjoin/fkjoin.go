@@ -278,7 +278,7 @@ func (j *Join) leftChange(r *exec.Row) error {
 	if cur != nil && newFK == nil {
 		j.nullFK.Add(1)
 		if !j.left {
-			j.env.LogRow(r, "Skipping record due to null foreign key "+j.fk.Expr.String())
+			j.env.LogRow(r, "Skipping record due to null foreign key ("+j.fk.Expr.String()+")")
 		}
 	}
 	send := func(fk []byte, instr Instruction) error {
