@@ -25,9 +25,11 @@ CREATE STREAM orders (id VARCHAR KEY, region VARCHAR, amount BIGINT) WITH (kafka
 CREATE TABLE by_region AS SELECT region, COUNT(*) AS n, SUM(amount) AS total FROM orders GROUP BY region;
 CREATE TABLE by_id AS SELECT id, COUNT(*) AS n, MAX(amount) AS top FROM orders GROUP BY id;
 CREATE TABLE per_window AS SELECT region, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY region;
+CREATE TABLE final_win AS SELECT id, COUNT(*) AS n, SUM(amount) AS total FROM orders
+  WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 1 SECONDS) GROUP BY id EMIT FINAL;
 `
 
-var statefulSinks = []string{"BY_REGION", "BY_ID", "PER_WINDOW"}
+var statefulSinks = []string{"BY_REGION", "BY_ID", "PER_WINDOW", "FINAL_WIN"}
 
 // orderRecords are n orders with increasing timestamps (10 per second).
 func orderRecords(n, from int) []driver.Record {
@@ -149,11 +151,40 @@ func TestStatefulQueriesMatchDriver(t *testing.T) {
 		t.Fatal(err)
 	}
 	produce(t, br.Addr(), toKafka(recs))
-	for _, s := range statefulSinks {
+	for _, s := range statefulSinks[:3] {
 		got := brokerTable(t, br.Addr(), s, want[s], 30*time.Second)
 		t.Logf("%s: %d keys", s, len(got))
 		if fmt.Sprint(got) != fmt.Sprint(want[s]) {
 			t.Errorf("%s through the broker differs from the driver: %s", s, diffTables(got, want[s]))
+		}
+	}
+	// EMIT FINAL: stream time is per task, so each partition's last
+	// windows are still open (the driver's single stream time closed
+	// them); every window the engine emitted is the driver's, once.
+	fw := want["FINAL_WIN"]
+	got, dups := map[string]string{}, 0
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		clear(got)
+		dups = 0
+		for _, r := range readCommitted(t, br.Addr(), "FINAL_WIN", 0, 300*time.Millisecond, 20*time.Second) {
+			if _, ok := got[string(r.Key)]; ok {
+				dups++
+			}
+			upsert(got, string(r.Key), r.Value)
+		}
+		if len(got) >= len(fw)-100 {
+			break
+		}
+	}
+	t.Logf("FINAL_WIN: %d windows emitted, the driver %d", len(got), len(fw))
+	if dups > 0 || len(got) < len(fw)-100 {
+		t.Errorf("EMIT FINAL: %d windows emitted (%d twice), the driver emitted %d", len(got), dups, len(fw))
+	}
+	for k, v := range got {
+		if fw[k] != v {
+			t.Errorf("EMIT FINAL window %q: got %s, the driver %s", k, v, fw[k])
+			break
 		}
 	}
 	// The internal topics exist: changelogs and the GROUP BY repartition.

@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 
+	"github.com/rql/rql/internal/vbox"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
 	"github.com/rql/rql/sqltypes"
@@ -17,6 +18,8 @@ type evalCtx struct {
 	ec      *udf.EvalContext
 	// warn receives errors that were turned into NULLs (function errors).
 	warn func(*Row, error)
+	// box boxes computed scalars (see internal/vbox).
+	box vbox.Boxes
 }
 
 type evalFn func(c *evalCtx) (sqltypes.Value, error)

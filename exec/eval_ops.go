@@ -19,18 +19,30 @@ func compileArith(x *planner.Arith) (evalFn, error) {
 		return nil, err
 	}
 	op, t := x.Op, x.T
-	var f func(a, b sqltypes.Value) (sqltypes.Value, error)
+	var f func(c *evalCtx, a, b sqltypes.Value) (sqltypes.Value, error)
 	switch t.Kind {
 	case sqltypes.KindInt:
-		f = func(a, b sqltypes.Value) (sqltypes.Value, error) { return arithInt(op, a.(int32), b.(int32)) }
+		f = func(c *evalCtx, a, b sqltypes.Value) (sqltypes.Value, error) {
+			n, err := arithInt(op, a.(int32), b.(int32))
+			if err != nil {
+				return nil, err
+			}
+			return c.box.Int32(n), nil
+		}
 	case sqltypes.KindBigint:
-		f = func(a, b sqltypes.Value) (sqltypes.Value, error) { return arithBigint(op, a.(int64), b.(int64)) }
+		f = func(c *evalCtx, a, b sqltypes.Value) (sqltypes.Value, error) {
+			n, err := arithBigint(op, a.(int64), b.(int64))
+			if err != nil {
+				return nil, err
+			}
+			return c.box.Int64(n), nil
+		}
 	case sqltypes.KindDouble:
-		f = func(a, b sqltypes.Value) (sqltypes.Value, error) {
-			return arithDouble(op, a.(float64), b.(float64)), nil
+		f = func(c *evalCtx, a, b sqltypes.Value) (sqltypes.Value, error) {
+			return c.box.Float64(arithDouble(op, a.(float64), b.(float64))), nil
 		}
 	case sqltypes.KindDecimal:
-		f = func(a, b sqltypes.Value) (sqltypes.Value, error) {
+		f = func(_ *evalCtx, a, b sqltypes.Value) (sqltypes.Value, error) {
 			return arithDecimal(op, toDecimal(a), toDecimal(b), t)
 		}
 	default:
@@ -52,7 +64,7 @@ func compileArith(x *planner.Arith) (evalFn, error) {
 			}
 			return nil, nil
 		}
-		return f(a, b)
+		return f(c, a, b)
 	}, nil
 }
 
@@ -68,7 +80,7 @@ func toDecimal(v sqltypes.Value) sqltypes.Decimal {
 	return sqltypes.Decimal{}
 }
 
-func arithInt(op planner.ArithOp, a, b int32) (sqltypes.Value, error) {
+func arithInt(op planner.ArithOp, a, b int32) (int32, error) {
 	switch op {
 	case planner.ArithAdd:
 		return a + b, nil
@@ -78,7 +90,7 @@ func arithInt(op planner.ArithOp, a, b int32) (sqltypes.Value, error) {
 		return a * b, nil
 	case planner.ArithDiv:
 		if b == 0 {
-			return nil, evalErr("/ by zero")
+			return 0, evalErr("/ by zero")
 		}
 		if a == math.MinInt32 && b == -1 {
 			return a, nil
@@ -86,15 +98,15 @@ func arithInt(op planner.ArithOp, a, b int32) (sqltypes.Value, error) {
 		return a / b, nil
 	}
 	if b == 0 {
-		return nil, evalErr("/ by zero")
+		return 0, evalErr("/ by zero")
 	}
 	if b == -1 {
-		return int32(0), nil
+		return 0, nil
 	}
 	return a % b, nil
 }
 
-func arithBigint(op planner.ArithOp, a, b int64) (sqltypes.Value, error) {
+func arithBigint(op planner.ArithOp, a, b int64) (int64, error) {
 	switch op {
 	case planner.ArithAdd:
 		return a + b, nil
@@ -104,7 +116,7 @@ func arithBigint(op planner.ArithOp, a, b int64) (sqltypes.Value, error) {
 		return a * b, nil
 	case planner.ArithDiv:
 		if b == 0 {
-			return nil, evalErr("/ by zero")
+			return 0, evalErr("/ by zero")
 		}
 		if a == math.MinInt64 && b == -1 {
 			return a, nil
@@ -112,15 +124,15 @@ func arithBigint(op planner.ArithOp, a, b int64) (sqltypes.Value, error) {
 		return a / b, nil
 	}
 	if b == 0 {
-		return nil, evalErr("/ by zero")
+		return 0, evalErr("/ by zero")
 	}
 	if b == -1 {
-		return int64(0), nil
+		return 0, nil
 	}
 	return a % b, nil
 }
 
-func arithDouble(op planner.ArithOp, a, b float64) sqltypes.Value {
+func arithDouble(op planner.ArithOp, a, b float64) float64 {
 	switch op {
 	case planner.ArithAdd:
 		return a + b

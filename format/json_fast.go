@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/rql/rql/internal/vbox"
 	"github.com/rql/rql/sqltypes"
 )
 
@@ -25,7 +26,7 @@ type jsonFast struct {
 	// 2 exact (lookupField prefers the last exact match, then the last
 	// case-insensitive one).
 	rank []uint8
-	box  boxes
+	box  vbox.Boxes
 }
 
 // newJSONFast returns the fast decoder of a wrapped value with columns
@@ -190,12 +191,12 @@ func (f *jsonFast) value(data []byte, p, col int, text *string) (int, sqltypes.V
 			return end, nil, true
 		}
 		if len(data) > shareTextMax {
-			return end, f.box.str(string(data[p+1 : end-1])), true
+			return end, f.box.String(string(data[p+1 : end-1])), true
 		}
 		if *text == "" {
 			*text = string(data)
 		}
-		return end, f.box.str((*text)[p+1 : end-1]), true
+		return end, f.box.String((*text)[p+1 : end-1]), true
 	case c == '-' || ('0' <= c && c <= '9'):
 		end, integer := scanNumber(data, p)
 		if end < 0 {
@@ -211,7 +212,7 @@ func (f *jsonFast) value(data []byte, p, col int, text *string) (int, sqltypes.V
 			if err != nil {
 				return p, nil, false
 			}
-			return end, f.box.float64(x), true
+			return end, f.box.Float64(x), true
 		case sqltypes.KindInt, sqltypes.KindBigint, sqltypes.KindTimestamp:
 			if !integer {
 				return p, nil, false
@@ -226,7 +227,7 @@ func (f *jsonFast) value(data []byte, p, col int, text *string) (int, sqltypes.V
 			case sqltypes.KindTimestamp:
 				return end, sqltypes.Timestamp(n), true
 			}
-			return end, f.box.int64(n), true
+			return end, f.box.Int64(n), true
 		}
 	}
 	return p, nil, false

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rql/rql/internal/vbox"
 	"github.com/rql/rql/rqlerr"
 	"github.com/rql/rql/sqltypes"
 )
@@ -18,7 +19,7 @@ import (
 type kafkaSerde struct {
 	t     *sqltypes.Type // nil: no column
 	isKey bool
-	box   boxes
+	box   vbox.Boxes
 }
 
 func newKafkaSerde(cols []sqltypes.Column, opts Options, isKey bool) (Serde, error) {
@@ -106,18 +107,18 @@ func (s *kafkaSerde) Decode(data []byte, dst []sqltypes.Value) ([]sqltypes.Value
 		if len(data) != 8 {
 			return dst, fail("Size of data received by LongDeserializer is not 8")
 		}
-		return append(dst, s.box.int64(int64(binary.BigEndian.Uint64(data)))), nil
+		return append(dst, s.box.Int64(int64(binary.BigEndian.Uint64(data)))), nil
 	case sqltypes.KindDouble:
 		if len(data) != 8 {
 			return dst, fail("Size of data received by Deserializer is not 8")
 		}
-		return append(dst, s.box.float64(math.Float64frombits(binary.BigEndian.Uint64(data)))), nil
+		return append(dst, s.box.Float64(math.Float64frombits(binary.BigEndian.Uint64(data)))), nil
 	case sqltypes.KindString:
 		str := string(data)
 		if !utf8.ValidString(str) {
 			str = strings.ToValidUTF8(str, "\ufffd")
 		}
-		return append(dst, s.box.str(str)), nil
+		return append(dst, s.box.String(str)), nil
 	case sqltypes.KindBytes:
 		return append(dst, append([]byte{}, data...)), nil
 	}

@@ -47,8 +47,7 @@ done
 # against Little's law workers / latency): package | regex | meaning.
 SELF=(
   "./exec/asyncio|^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax)|async enrichment vs Little's law limit (ratio) and vs min(limit, service max) (ratio-vs-cap); 50 ms loopback HTTP service, 4 partitions"
-  "./exec/fkjoin|^BenchmarkFKJoin(LeftSkew|RightFanout)$|foreign-key join operator with RocksDB state, one merchant with 10 / 1k / 100k products: left side ns per product update (max/min: flatness, target ≤ 2); right side ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact); subscription store bytes per reference"
-  "./exec/fkjoin|^BenchmarkFKJoinVsNaive$|product update with 10k products per merchant: foreign-key join query vs the naive re-key + COLLECT_LIST + primary-key join plan, both as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50; output bytes per update)"
+  "./exec/fkjoin|^BenchmarkFKJoin|foreign-key join, one merchant: LeftSkew = operator with RocksDB state, ns per product update at 10 / 1k / 100k products (max/min: flatness, target ≤ 2); RightFanout = ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact) and subscription store bytes per reference; VsNaive = product update with 10k products, the FK join query vs the naive re-key + COLLECT_LIST + primary-key join plan as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50)"
 )
 {
   echo

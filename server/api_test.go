@@ -14,8 +14,9 @@ import (
 func TestEndpoints(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, server.Config{})
+	u := uniq()
 	ents := ts.ksql(t, `
-		CREATE STREAM orders (id INT KEY, item STRING, qty INT) WITH (kafka_topic='ep_orders', partitions=1, value_format='json');
+		CREATE STREAM orders (id INT KEY, item STRING, qty INT) WITH (kafka_topic='ep_orders_`+u+`', partitions=1, value_format='json');
 		SET 'auto.offset.reset' = 'earliest';
 		CREATE STREAM big AS SELECT id, UCASE(item) AS item, qty FROM orders WHERE qty > 1;
 		CREATE TYPE addr AS STRUCT<city STRING>;
@@ -73,7 +74,7 @@ func TestEndpoints(t *testing.T) {
 		}
 	}
 	_, body := call(t, "GET", ts.url+"/info", "")
-	if !strings.Contains(string(body), `"ksqlServiceId":"TestEndpoints"`) {
+	if !strings.Contains(string(body), `"ksqlServiceId":"TestEndpoints_`) {
 		t.Errorf("/info: %s", body)
 	}
 	_, body = call(t, "GET", ts.url+"/status/stream/BIG/create", "")

@@ -56,9 +56,11 @@ func distinct(t *testing.T, recs []*kafka.Record) []string {
 func TestRestart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	cfg := server.Config{Engine: engine.Options{StateDir: dir, ServiceID: "restart"}}
+	u := uniq()
+	src, out := "rs_src_"+u, "rs_out_"+u
+	cfg := server.Config{Engine: engine.Options{StateDir: dir, ServiceID: "restart_" + u}}
 	a := startServer(t, cfg)
-	a.ksql(t, `CREATE STREAM src (k STRING KEY, v INT) WITH (kafka_topic='rs_src', partitions=2, value_format='json');`)
+	a.ksql(t, `CREATE STREAM src (k STRING KEY, v INT) WITH (kafka_topic='`+src+`', partitions=2, value_format='json');`)
 	// A failed CSAS consumes a query id on this server only: the replay
 	// must still give the next query its original id.
 	if status, body := call(t, "POST", a.url+"/ksql",
@@ -66,7 +68,7 @@ func TestRestart(t *testing.T) {
 		t.Fatalf("bad CSAS: %d %s", status, body)
 	}
 	ents := a.ksql(t, `CREATE TYPE pair AS STRUCT<a INT>;
-		CREATE STREAM doubled WITH (kafka_topic='rs_out') AS SELECT k, v * 2 AS v2 FROM src;`)
+		CREATE STREAM doubled WITH (kafka_topic='`+out+`') AS SELECT k, v * 2 AS v2 FROM src;`)
 	qid := ents[1]["commandStatus"].(map[string]any)["queryId"].(string)
 	if qid != "CSAS_DOUBLED_1" {
 		t.Fatalf("query id %s: the failed CSAS should have used sequence number 0", qid)
@@ -75,11 +77,11 @@ func TestRestart(t *testing.T) {
 		st, ok := a.Engine().Query(qid)
 		return ok && len(st.Tasks) == 2
 	})
-	produceJSON(t, "rs_src", 0, 20)
-	readCommitted(t, "rs_out", 20, 0, 20*time.Second)
+	produceJSON(t, src, 0, 20)
+	readCommitted(t, out, 20, 0, 20*time.Second)
 	a.close(t)
 
-	produceJSON(t, "rs_src", 20, 20) // while no server runs
+	produceJSON(t, src, 20, 20) // while no server runs
 	b := startServer(t, cfg)
 	q := b.ksql(t, "SHOW QUERIES;")[0]["queries"].([]any)
 	if len(q) != 1 || q[0].(map[string]any)["id"] != qid || q[0].(map[string]any)["state"] != "RUNNING" {
@@ -88,10 +90,10 @@ func TestRestart(t *testing.T) {
 	if typ := b.ksql(t, "SHOW TYPES;")[0]["types"].(map[string]any); typ["PAIR"] == nil {
 		t.Errorf("after restart, SHOW TYPES: %v", typ)
 	}
-	produceJSON(t, "rs_src", 40, 10)
-	out := distinct(t, readCommitted(t, "rs_out", 50, time.Second, 30*time.Second))
-	if len(out) != 50 {
-		t.Fatalf("want 50 distinct outputs, got %d", len(out))
+	produceJSON(t, src, 40, 10)
+	got := distinct(t, readCommitted(t, out, 50, time.Second, 30*time.Second))
+	if len(got) != 50 {
+		t.Fatalf("want 50 distinct outputs, got %d", len(got))
 	}
 	// The restarted server keeps accepting statements, numbered after the replayed ones.
 	ents = b.ksql(t, "CREATE STREAM tripled AS SELECT k, v * 3 AS v3 FROM src;")
@@ -106,25 +108,27 @@ func TestRestart(t *testing.T) {
 // TERMINATE on either stops the query on both.
 func TestSharedServiceID(t *testing.T) {
 	t.Parallel()
-	cfg := server.Config{Engine: engine.Options{ServiceID: "shared"}}
+	u := uniq()
+	src, out := "sh_src_"+u, "sh_out_"+u
+	cfg := server.Config{Engine: engine.Options{ServiceID: "shared_" + u}}
 	a := startServer(t, cfg)
 	b := startServer(t, cfg)
-	a.ksql(t, `CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='sh_src', partitions=4, value_format='json');`)
+	a.ksql(t, `CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='`+src+`', partitions=4, value_format='json');`)
 	waitFor(t, 10*time.Second, "the stream on the other server", func() bool {
 		st := b.ksql(t, "SHOW STREAMS;")[0]["streams"].([]any)
 		return len(st) == 1 && st[0].(map[string]any)["name"] == "S"
 	})
-	ents := a.ksql(t, `CREATE STREAM s2 WITH (kafka_topic='sh_out') AS SELECT k, v + 1 AS w FROM s;`)
+	ents := a.ksql(t, `CREATE STREAM s2 WITH (kafka_topic='`+out+`') AS SELECT k, v + 1 AS w FROM s;`)
 	qid := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
 	waitFor(t, 20*time.Second, "both members to share the 4 partitions", func() bool {
 		sa, okA := a.Engine().Query(qid)
 		sb, okB := b.Engine().Query(qid)
 		return okA && okB && len(sa.Tasks) > 0 && len(sb.Tasks) > 0 && len(sa.Tasks)+len(sb.Tasks) == 4
 	})
-	produceJSON(t, "sh_src", 0, 40)
-	out := distinct(t, readCommitted(t, "sh_out", 40, 500*time.Millisecond, 30*time.Second))
-	if len(out) != 40 {
-		t.Fatalf("want 40 distinct outputs, got %d", len(out))
+	produceJSON(t, src, 0, 40)
+	got := distinct(t, readCommitted(t, out, 40, 500*time.Millisecond, 30*time.Second))
+	if len(got) != 40 {
+		t.Fatalf("want 40 distinct outputs, got %d", len(got))
 	}
 	sa, _ := a.Engine().Query(qid)
 	sb, _ := b.Engine().Query(qid)

@@ -106,11 +106,11 @@ type sourceInfo struct {
 }
 
 type sourcesEntity struct {
-	Type          string       `json:"@type"`
-	StatementText string       `json:"statementText"`
+	Type          string        `json:"@type"`
+	StatementText string        `json:"statementText"`
 	Streams       *[]sourceInfo `json:"streams,omitempty"`
 	Tables        *[]sourceInfo `json:"tables,omitempty"`
-	Warnings      []warning    `json:"warnings"`
+	Warnings      []warning     `json:"warnings"`
 }
 
 // runningQuery is ksqlDB's RunningQuery, plus rql's live counters.

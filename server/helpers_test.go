@@ -3,6 +3,8 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rql/rql/engine"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/kafka/devbroker"
 	"github.com/rql/rql/server"
@@ -37,6 +38,14 @@ func TestMain(m *testing.M) {
 
 var quiet = kafka.LogFunc(func(int, string, string) {})
 
+// uniq returns a fresh suffix for service ids and topic names, so that
+// tests repeated with -count on the shared broker start from scratch.
+func uniq() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 // testServer is a server serving on a loopback port.
 type testServer struct {
 	*server.Server
@@ -52,7 +61,7 @@ func startServer(t *testing.T, cfg server.Config) *testServer {
 		cfg.Engine.StateDir = t.TempDir()
 	}
 	if cfg.Engine.ServiceID == "" {
-		cfg.Engine.ServiceID = strings.ReplaceAll(t.Name(), "/", "_")
+		cfg.Engine.ServiceID = strings.ReplaceAll(t.Name(), "/", "_") + "_" + uniq()
 	}
 	if cfg.Engine.KafkaProps == nil {
 		cfg.Engine.KafkaProps = map[string]string{"log_level": "3"}
@@ -202,5 +211,3 @@ func next(t *testing.T, ch <-chan string, d time.Duration) string {
 	}
 	return ""
 }
-
-var _ = engine.StateRunning

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/rql/rql/engine"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/sqltypes"
 )
@@ -187,5 +186,3 @@ func sqlLiteral(v any, t *sqltypes.Type) (string, error) {
 	}
 	return "", fmt.Errorf("unsupported JSON value %v", v)
 }
-
-var _ = engine.Output{}

@@ -17,7 +17,7 @@ import (
 func TestPushQuery(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, server.Config{})
-	ts.ksql(t, `CREATE STREAM clicks (user STRING KEY, page STRING, n BIGINT) WITH (kafka_topic='pq_clicks', partitions=2, value_format='json');`)
+	ts.ksql(t, `CREATE STREAM clicks (user STRING KEY, page STRING, n BIGINT) WITH (kafka_topic='pq_clicks_`+uniq()+`', partitions=2, value_format='json');`)
 
 	h2 := new(http.Protocols)
 	h2.SetUnencryptedHTTP2(true)

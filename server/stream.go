@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"net/http"
 	"strings"
@@ -38,7 +37,7 @@ const delimitedType = "application/vnd.ksqlapi.delimited.v1"
 type rowSink interface {
 	begin(id string, cols []sqltypes.Column) error
 	row(row []sqltypes.Value) error
-	end(err error)
+	end(err error, closed bool)
 }
 
 // handleQueryStream is POST /query-stream: the metadata line, then one
@@ -124,6 +123,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, sql string, pr
 		s.syncProps(context.WithoutCancel(ctx), s.baseline)
 		s.mu.Unlock()
 	})
+	defer release() // also on a panic: never leave s.mu locked
 	started := false
 	begin := func(cols []sqltypes.Column) error {
 		go release()
@@ -169,10 +169,11 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, sql string, pr
 		writeJSON(w, r, status, body)
 		return
 	}
-	if ctx.Err() != nil {
-		err = nil // closed by the client, /close-query or Close
+	closed := ctx.Err() != nil // by the client, /close-query or Close
+	if closed {
+		err = nil
 	}
-	sink.end(err)
+	sink.end(err, closed)
 }
 
 // handleCloseQuery is POST /close-query {"queryId": ...}: it ends a push
@@ -255,7 +256,7 @@ func (k *streamSink) row(row []sqltypes.Value) error {
 	return nil
 }
 
-func (k *streamSink) end(err error) {
+func (k *streamSink) end(err error, _ bool) {
 	var tail []byte
 	if err != nil {
 		e := mustJSON(genericError(codeServerError, errMessage(err)))
@@ -318,12 +319,13 @@ func (k *legacySink) row(row []sqltypes.Value) error {
 	return nil
 }
 
-func (k *legacySink) end(err error) {
+func (k *legacySink) end(err error, closed bool) {
 	var msg any = map[string]string{"finalMessage": "Limit Reached"}
-	if err != nil {
+	switch {
+	case err != nil:
 		msg = map[string]string{"errorMessage": errMessage(err)}
+	case closed:
+		msg = map[string]string{"finalMessage": "Query closed"}
 	}
 	_, _ = k.w.Write(append(append([]byte(",\n"), mustJSON(msg)...), "]\n"...))
 }
-
-var _ = json.Marshal

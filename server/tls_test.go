@@ -61,7 +61,7 @@ func TestTLS(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	srv, err := server.New(ctx, server.Config{AuthToken: "tok",
-		Engine: engine.Options{Bootstrap: broker.Addr(), StateDir: dir, ServiceID: "tls"}})
+		Engine: engine.Options{Bootstrap: broker.Addr(), StateDir: dir, ServiceID: "tls_" + uniq()}})
 	if err != nil {
 		t.Fatal(err)
 	}
