@@ -44,10 +44,11 @@ for p in "${PAIRS[@]}"; do
   echo "| $b | $x | $base | $y | $r | $what |" >> "$out.tmp"
 done
 # Benchmarks that measure their own ratio in one run (e.g. async enrichment
-# against Little's law workers / latency): package | regex | meaning.
+# against Little's law workers / latency): package ; regex ; meaning (";"
+# separates the fields, since a regex may hold "|").
 SELF=(
-  "./exec/asyncio|^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax)|async enrichment vs Little's law limit (ratio) and vs min(limit, service max) (ratio-vs-cap); 50 ms loopback HTTP service, 4 partitions"
-  "./exec/fkjoin|^BenchmarkFKJoin|foreign-key join, one merchant: LeftSkew = operator with RocksDB state, ns per product update at 10 / 1k / 100k products (max/min: flatness, target ≤ 2); RightFanout = ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact) and subscription store bytes per reference; VsNaive = product update with 10k products, the FK join query vs the naive re-key + COLLECT_LIST + primary-key join plan as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50)"
+  "./exec/asyncio;^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax);async enrichment vs Little's law limit (ratio) and vs min(limit, service max) (ratio-vs-cap); 50 ms loopback HTTP service, 4 partitions"
+  "./exec/fkjoin;^BenchmarkFKJoin;foreign-key join, one merchant: LeftSkew = operator with RocksDB state, ns per product update at 10 / 1k / 100k products (max/min: flatness, target ≤ 2); RightFanout = ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact) and subscription store bytes per reference; VsNaive = product update with 10k products, the FK join query vs the naive re-key + COLLECT_LIST + primary-key join plan as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50)"
 )
 {
   echo
@@ -57,7 +58,7 @@ SELF=(
   echo "| --- | --- | --- |"
 } >> "$out.tmp"
 for p in "${SELF[@]}"; do
-  IFS='|' read -r pkg re what <<<"$p"
+  IFS=';' read -r pkg re what <<<"$p"
   [ -d "$pkg" ] || continue
   if ! go test -run '^$' -bench "$re" -benchtime 1x -count 1 "$pkg" > "$raw.one" 2>&1; then
     echo "| $re | failed | see \`go test -bench '$re' $pkg\` |" >> "$out.tmp"; cat "$raw.one" >&2; continue

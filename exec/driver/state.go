@@ -35,7 +35,7 @@ func (d *Driver) store() (state.Store, error) {
 // commitState applies the staged state writes (the driver's "transaction"
 // ends with each produced record, once its cascade has run).
 func (d *Driver) commitState() error {
-	if d.txn == nil || d.depth > 0 || d.txn.Len() == 0 || true {
+	if d.txn == nil || d.depth > 0 || d.txn.Len() == 0 {
 		return nil
 	}
 	return d.txn.Apply(nil)
