@@ -59,6 +59,34 @@
 //	commit.interval.ms    default 100 under exactly-once, 2000 under at-least-once
 //	auto.offset.reset     latest (default, as ksqlDB) | earliest
 //
+// # State
+//
+// Aggregations (GROUP BY, windows, sessions, EMIT CHANGES and EMIT FINAL),
+// table filters and materializations run with state (state.go); joins and
+// enrichment are still refused. A GROUP BY whose key is not the input key
+// goes through "<service-id>-<query-id>-Aggregate-GroupBy-repartition"
+// (rows in JSON, partitioned by murmur2 of the encoded grouping values).
+// Each task of the stateful sub-topology owns one RocksDB database,
+// <StateDir>/<service-id>/<query-id>/<partition>, that its operators see
+// through a state.Txn. The commit cycle becomes:
+//
+//	… process (operators stage writes in the task's pending batch)
+//	→ produce each pending entry to "<service-id>-<query-id>-<store>-changelog",
+//	  partition p (compacted; created at query start with the input's
+//	  partition count), in the cycle's transaction
+//	→ CommitTransaction → apply the batch to RocksDB with the checkpoints
+//	   (or, aborted: drop the batch, rebuild the operators from the store)
+//
+// A task is restored before it processes anything — at start, after a
+// crash, after a rebalance moved its partition here — from each changelog
+// partition, read with read_committed up to its end: from the local
+// checkpoint when it lies within the partition's offsets, else from the
+// beginning with the table wiped. Checkpoints are the changelog ends
+// measured right after a committed cycle (every 2 s and when a task
+// closes). Event time, stream time and window closing are per task.
+// TERMINATE and DROP delete the query's state directory and internal
+// topics. See docs/state.md.
+//
 // A fatal error in a query (a task that cannot process, a fenced producer)
 // stops that query only: its state becomes StateError with the error (see
 // Queries); the engine and other queries go on.

@@ -26,7 +26,7 @@ CREATE TABLE by_region AS SELECT region, COUNT(*) AS n, SUM(amount) AS total FRO
 CREATE TABLE by_id AS SELECT id, COUNT(*) AS n, MAX(amount) AS top FROM orders GROUP BY id;
 CREATE TABLE per_window AS SELECT region, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY region;
 CREATE TABLE final_win AS SELECT id, COUNT(*) AS n, SUM(amount) AS total FROM orders
-  WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 1 SECONDS) GROUP BY id EMIT FINAL;
+  WINDOW TUMBLING (SIZE 10 SECONDS, RETENTION 1 HOURS, GRACE PERIOD 1 SECONDS) GROUP BY id EMIT FINAL;
 `
 
 var statefulSinks = []string{"BY_REGION", "BY_ID", "PER_WINDOW", "FINAL_WIN"}
@@ -236,7 +236,10 @@ CREATE TABLE by_region AS SELECT region, COUNT(*) AS n, SUM(amount) AS total FRO
 		return e
 	}
 	stop := func(e *engine.Engine) engine.QueryStatus {
-		q := e.Queries()[0]
+		var q engine.QueryStatus
+		if qs := e.Queries(); len(qs) > 0 {
+			q = qs[0]
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		if err := e.Close(ctx); err != nil {
@@ -256,10 +259,28 @@ CREATE TABLE by_region AS SELECT region, COUNT(*) AS n, SUM(amount) AS total FRO
 	}
 	// changelogRecords counts the records of the query's changelogs.
 	changelogRecords := func(q engine.QueryStatus) int64 {
+		r, err := kafka.NewPartitionReader(kafka.BootstrapServers(br.Addr()), quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
 		var n int64
 		for _, topic := range q.StateTopics {
-			if strings.HasSuffix(topic, "-changelog") {
-				n += int64(len(readCommitted(t, br.Addr(), topic, 0, 200*time.Millisecond, 20*time.Second)))
+			if !strings.HasSuffix(topic, "-changelog") {
+				continue
+			}
+			for p := int32(0); p < 2; p++ {
+				low, high, err := r.Offsets(ctx, topic, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, err := r.Read(ctx, topic, p, low, high, func(*kafka.Record) error { return nil })
+				if err != nil {
+					t.Fatal(err)
+				}
+				n += c
 			}
 		}
 		return n
@@ -315,6 +336,29 @@ CREATE TABLE by_region AS SELECT region, COUNT(*) AS n, SUM(amount) AS total FRO
 	if q.Restored != n3 {
 		t.Errorf("restore without local state read %d changelog records, want all %d", q.Restored, n3)
 	}
+
+	// TERMINATE deletes the local state and the internal topics.
+	e = start()
+	if _, err := e.Execute(context.Background(), "TERMINATE "+q.ID+";"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stateDir); !os.IsNotExist(err) {
+		t.Errorf("state directory %s still there after TERMINATE (%v)", stateDir, err)
+	}
+	waitFor(t, 10*time.Second, "the internal topics to go", func() bool {
+		topics, err := e.Admin().ListTopics(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := " " + strings.Join(topics, " ") + " "
+		for _, topic := range q.StateTopics {
+			if strings.Contains(all, " "+topic+" ") {
+				return false
+			}
+		}
+		return true
+	})
+	stop(e)
 }
 
 func copyDir(t *testing.T, from, to string) {

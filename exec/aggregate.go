@@ -29,7 +29,10 @@ import (
 //	<state>-final  ts(window end/start)‖key  → "" (EMIT FINAL: windows not yet emitted)
 //	<state>-meta   "st" / "seq"               → stream time, sequence counter
 //
-// Every Process call commits its writes to the store before returning.
+// Every Process call stages its writes (Commit on Env.State: a state.Txn
+// in the runtime, durable only once the cycle's transaction commits) and
+// stores the stream time and sequence in the -meta table, which Init reads
+// back (after an aborted cycle the runtime rebuilds the operator).
 type Aggregate struct {
 	base
 	n       *planner.Aggregate

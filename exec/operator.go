@@ -80,8 +80,10 @@ type Env struct {
 	Log func(LogEntry)
 	// SourceTopic names the topic rows come from (for log entries).
 	SourceTopic string
-	// State is the store of stateful operators (aggregations); nil for
-	// stateless pipelines.
+	// State is the store of stateful operators; nil for stateless
+	// pipelines. The runtime and the driver pass a *state.Txn: writes
+	// stage in the task's pending batch until the cycle's transaction
+	// commits (see "State" in doc.go for the operator contract).
 	State state.Store
 	// Transient is set for transient (push) queries: their operators drop
 	// their state when closed.

@@ -65,6 +65,7 @@ func (f *jsonFast) decode(data []byte, dst []sqltypes.Value) (_ []sqltypes.Value
 	// columns' strings are slices of it (one allocation per record, not
 	// one per column).
 	var text string
+	hint := 0
 	p := 0
 	p = skipSpace(data, p)
 	if p >= len(data) || data[p] != '{' {
@@ -96,7 +97,10 @@ func (f *jsonFast) decode(data []byte, dst []sqltypes.Value) (_ []sqltypes.Value
 			return dst, false
 		}
 		p = skipSpace(data, p+1)
-		col, rank := f.match(name)
+		col, rank := f.match(name, hint)
+		if col >= 0 {
+			hint = col + 1
+		}
 		var v sqltypes.Value
 		if p, v, ok = f.value(data, p, col, &text); !ok {
 			return dst, false
@@ -120,8 +124,13 @@ func (f *jsonFast) decode(data []byte, dst []sqltypes.Value) (_ []sqltypes.Value
 }
 
 // match returns the column name matches (-1: none) and how: 2 exactly, 1
-// once upper-cased (ASCII).
-func (f *jsonFast) match(name []byte) (int, uint8) {
+// once upper-cased (ASCII). hint is the column to try first (members
+// usually come in column order); column names are distinct, so an exact
+// match is the only one.
+func (f *jsonFast) match(name []byte, hint int) (int, uint8) {
+	if hint >= 0 && hint < len(f.cols) && string(name) == f.cols[hint].Name {
+		return hint, 2
+	}
 	ci := -1
 	for i, c := range f.cols {
 		if len(c.Name) != len(name) {
@@ -260,8 +269,13 @@ func scanString(data []byte, p int) (int, bool) {
 	plain, ascii := true, true
 	start := p + 1
 	for p = start; p < len(data); p++ {
+		for p < len(data) && plainASCII[data[p]] {
+			p++
+		}
+		if p >= len(data) {
+			break
+		}
 		switch c := data[p]; {
-		case c >= 0x20 && c < 0x80 && c != '"' && c != '\\':
 		case c == '"':
 			return p + 1, plain && (ascii || utf8.Valid(data[start:p]))
 		case c >= 0x80:
@@ -293,6 +307,15 @@ func scanString(data []byte, p int) (int, bool) {
 	}
 	return -1, false
 }
+
+// plainASCII marks the bytes a string holds as themselves: printable
+// ASCII but the quote and the backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'

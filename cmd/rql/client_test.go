@@ -98,6 +98,10 @@ func (f *fakeServer) ksql(w http.ResponseWriter, sql string) {
 }
 
 func (f *fakeServer) query(w http.ResponseWriter, r *http.Request, sql string) {
+	if strings.Contains(sql, "FORM") {
+		f.ksql(w, sql) // the syntax error
+		return
+	}
 	if strings.Contains(sql, "nope") {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprint(w, `{"@type":"generic_error","error_code":40001,"message":"line 1, column 8: SELECT column 'NOPE' cannot be resolved.","rqlCode":"RQL-B0001"}`)

@@ -71,6 +71,9 @@ type completer struct {
 func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	before := c.pending() + string(line[:pos])
 	word, quoted, prev := wordAt(before)
+	if len([]rune(word)) > pos { // a string literal open on an earlier line
+		return nil, 0
+	}
 	n := c.names()
 	var cands []string
 	caseSensitive := false

@@ -125,16 +125,31 @@ func (p *printer) line(s string) {
 	fmt.Fprintln(p.w, s)
 }
 
-// end closes the running query's table, if any, and then prints msg
-// ("Limit Reached", "Query terminated"; TABULAR only).
+// end closes the running query's table, if one is open, and then prints
+// msg ("Limit Reached"; TABULAR only).
 func (p *printer) end(msg string) {
+	if p.st == nil {
+		return
+	}
+	p.st.close()
+	p.st = nil
+	if msg != "" && !p.json {
+		fmt.Fprintln(p.w, msg)
+	}
+}
+
+// terminated ends a query stopped by Ctrl-C: it closes its table, if any,
+// and prints "Query terminated" (TABULAR only).
+func (p *printer) terminated() {
+	if p.json {
+		return
+	}
+	fmt.Fprintln(p.w) // after the terminal's ^C
 	if p.st != nil {
 		p.st.close()
 		p.st = nil
 	}
-	if msg != "" && !p.json {
-		fmt.Fprintln(p.w, msg)
-	}
+	fmt.Fprintln(p.w, "Query terminated")
 }
 
 // querying reports whether a query's table is open.

@@ -51,6 +51,12 @@ type tmuxREPL struct {
 // startREPL starts `rql --data-dir dir` in a new tmux session.
 func startREPL(t *testing.T, dir string) *tmuxREPL {
 	t.Helper()
+	return startREPLArgs(t, "--data-dir", dir)
+}
+
+// startREPLArgs starts `rql args...` in a new tmux session.
+func startREPLArgs(t *testing.T, args ...string) *tmuxREPL {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
@@ -61,7 +67,10 @@ func startREPL(t *testing.T, dir string) *tmuxREPL {
 	r := &tmuxREPL{t: t, socket: fmt.Sprintf("rqltest-%d-%d", os.Getpid(), tmuxSeq.Add(1))}
 	// exec: the shell tmux starts must not stay between the terminal and
 	// rql, or Ctrl-C's SIGINT would kill it and close the pane.
-	line := fmt.Sprintf("exec env RQL_TEST_MAIN=1 %q --data-dir %q", self, dir)
+	line := fmt.Sprintf("exec env RQL_TEST_MAIN=1 %q", self)
+	for _, a := range args {
+		line += fmt.Sprintf(" %q", a)
+	}
 	r.tmux("new-session", "-d", "-s", "rql", "-x", "160", "-y", "50", line)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", r.socket, "kill-server").Run() })
 	r.waitPrompt(20 * time.Second)
@@ -88,6 +97,22 @@ func (r *tmuxREPL) send(text string) {
 	}
 	r.tmux(args...)
 	r.tmux("send-keys", "-t", "rql", "Enter")
+}
+
+// typeText types text without pressing Enter.
+func (r *tmuxREPL) typeText(text string) {
+	r.t.Helper()
+	args := []string{"send-keys", "-t", "rql", "-H"}
+	for _, b := range []byte(text) {
+		args = append(args, fmt.Sprintf("%02x", b))
+	}
+	r.tmux(args...)
+}
+
+// key presses keys by tmux's names (Tab, Enter, C-c, Up, ...).
+func (r *tmuxREPL) key(keys ...string) {
+	r.t.Helper()
+	r.tmux(append([]string{"send-keys", "-t", "rql"}, keys...)...)
 }
 
 // screen returns the pane's text, history included.

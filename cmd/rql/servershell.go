@@ -55,7 +55,7 @@ func openServerShell(ctx context.Context, f shellFlags) (shell, error) {
 	if len(extra) > 0 {
 		label += " (" + strings.Join(extra, ", ") + ")"
 	}
-	return &serverShell{c: c, label: label, props: maps.Clone(f.properties), vars: map[string]string{}}, nil
+	return &serverShell{c: c, label: label, props: maps.Clone(orEmpty(f.properties)), vars: map[string]string{}}, nil
 }
 
 func (s *serverShell) banner() string { return s.label }
@@ -100,8 +100,7 @@ func (s *serverShell) runStatement(ctx context.Context, stmt, kind string, p *pr
 			return nil
 		})
 		if ctx.Err() != nil {
-			fmt.Fprintln(p.w)
-			p.end("Query terminated")
+			p.terminated()
 			return nil
 		}
 		return err
@@ -163,10 +162,7 @@ func (s *serverShell) query(ctx context.Context, stmt string, p *printer) error 
 	})
 	switch {
 	case ctx.Err() != nil:
-		if !p.json {
-			fmt.Fprintln(p.w) // after the terminal's ^C
-		}
-		p.end("Query terminated")
+		p.terminated()
 		return nil
 	case err != nil:
 		p.end("")
@@ -200,11 +196,12 @@ func (s *serverShell) names(ctx context.Context) catalogNames {
 		}
 		var out []string
 		for _, e := range ents {
-			var v map[string][]struct {
+			var v map[string]json.RawMessage
+			var items []struct {
 				Name string `json:"name"`
 			}
-			if json.Unmarshal(e, &v) == nil {
-				for _, x := range v[field] {
+			if json.Unmarshal(e, &v) == nil && json.Unmarshal(v[field], &items) == nil {
+				for _, x := range items {
 					out = append(out, x.Name)
 				}
 			}

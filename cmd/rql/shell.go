@@ -128,10 +128,7 @@ func (b *brokerShell) run(ctx context.Context, sql string, p *printer) error {
 	})
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		if !p.json {
-			fmt.Fprintln(p.w) // after the terminal's ^C
-		}
-		p.end("Query terminated")
+		p.terminated()
 		return nil
 	case err != nil:
 		p.end("")
