@@ -80,7 +80,7 @@ func TestREPLOnServer(t *testing.T) {
 	t.Parallel()
 	const token = "s3cret"
 	url := startServer(t, token)
-	r := startREPLArgs(t, "--server", url, "--auth-token", token)
+	r := startREPLArgs(t, "--server", url, "--auth-token", token, "--data-dir", t.TempDir())
 	r.waitFor("on server at "+url, 5*time.Second)
 	r.send(`CREATE STREAM pageviews (user_id INT KEY, page STRING) WITH (kafka_topic='pageviews', value_format='JSON', partitions=1);`)
 	r.waitFor("Stream created", 10*time.Second)

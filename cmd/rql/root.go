@@ -31,7 +31,7 @@ Without a subcommand, rql opens an interactive SQL shell; statements end with
 Kafka cluster of --bootstrap-servers or, without it, on an embedded dev broker
 started in process with its data in --data-dir (so topics and their records
 survive a restart). --in-process runs them on the in-process test driver
-instead (no Kafka).`,
+instead (no Kafka); --server URL sends them to a running rql server.`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
