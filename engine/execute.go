@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/rql/rql/exec/build"
+	"github.com/rql/rql/exec/driver"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
@@ -140,15 +141,15 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 	case *planner.ShowPlan:
 		return e.show(ctx, p)
 	case *planner.DescribePlan:
-		return describe(p), nil
+		return driver.DescribeResult(p), nil
 	case *planner.ExplainPlan:
-		return explain(p), nil
+		return driver.ExplainResult(p), nil
 	case *planner.CreateFunctionPlan: // function.go
 		return e.createFunction(p)
 	case *planner.DropFunctionPlan:
 		return e.dropFunction(p), nil
 	case *planner.DescribeFunctionPlan:
-		return describeFunction(e.reg, p.Name), nil
+		return driver.DescribeFunctionResult(e.reg, p.Name), nil
 	case *planner.InsertValuesPlan: // session statements: see session.go
 		return e.insertValues(ctx, p)
 	case *planner.SelectPlan, *planner.PrintPlan:

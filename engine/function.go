@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"strings"
-
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/udf"
 )
@@ -43,31 +41,5 @@ func showFunctions(reg *udf.Registry) Result {
 	for _, f := range reg.List() {
 		res.Rows = append(res.Rows, []string{f.Name, f.Category})
 	}
-	return res
-}
-
-// describeFunction describes a function's variants, as the driver does.
-func describeFunction(reg *udf.Registry, name string) Result {
-	res := Result{Kind: "DESCRIBE_FUNCTION", Columns: []string{"Name", "Kind", "Variant", "Returns", "Description"}}
-	def, ok := reg.Lookup(name)
-	if !ok {
-		return res
-	}
-	for _, v := range def.Variants {
-		ps := make([]string, len(v.Params))
-		vi := v.VariadicIndex()
-		for i, p := range v.Params {
-			ps[i] = udf.SignatureType(p.Type) + " " + p.Name
-			if i == vi {
-				ps[i] += "..."
-			}
-		}
-		ret := ""
-		if v.Return != nil {
-			ret = udf.SignatureType(v.Return)
-		}
-		res.Rows = append(res.Rows, []string{def.Name, def.Kind.String(), "(" + strings.Join(ps, ", ") + ")", ret, v.Description})
-	}
-	res.Message = def.Description
 	return res
 }

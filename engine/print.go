@@ -2,9 +2,8 @@ package engine
 
 import (
 	"context"
-	"slices"
-	"strings"
 
+	"github.com/rql/rql/internal/printfmt"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/rqlerr"
@@ -41,9 +40,8 @@ func (s *Session) print(ctx context.Context, p *parser.Print, out Output) error 
 	if line == nil {
 		line = func(string) error { return nil }
 	}
-	f := newRecordFormatter()
-	lastKey := []string{"(none yet)"}
-	lastValue := []string{"(none yet)"}
+	f := printfmt.New()
+	var lastKey, lastValue string // the formats lines last written
 	var polled, written int64
 	for p.Limit <= 0 || written < p.Limit {
 		fetch, err := r.Poll(ctx)
@@ -57,7 +55,7 @@ func (s *Session) print(ctx context.Context, p *parser.Print, out Output) error 
 		}
 		var lines []string
 		for _, rec := range fetch.Records {
-			text := f.line(rec)
+			text := f.Line(rec.Timestamp.UnixMilli(), rec.Key, rec.Value, rec.Partition)
 			if polled%interval == 0 {
 				written++
 				lines = append(lines, text)
@@ -71,20 +69,14 @@ func (s *Session) print(ctx context.Context, p *parser.Print, out Output) error 
 			continue
 		}
 		for _, fl := range []struct {
-			last   *[]string
-			now    []string
-			prefix string
-		}{{&lastKey, f.keys.possible(), "Key format: "}, {&lastValue, f.values.possible(), "Value format: "}} {
-			if slices.Equal(*fl.last, fl.now) {
+			last *string
+			now  string
+		}{{&lastKey, f.KeyFormats()}, {&lastValue, f.ValueFormats()}} {
+			if *fl.last == fl.now {
 				continue
 			}
 			*fl.last = fl.now
-			msg := fl.prefix + strings.Join(fl.now, " or ")
-			if len(fl.now) == 0 {
-				msg = fl.prefix + " does not match any supported format. " +
-					"It may be a STRING with encoding other than UTF8, or some other format."
-			}
-			if err := line(msg); err != nil {
+			if err := line(fl.now); err != nil {
 				return err
 			}
 		}

@@ -54,6 +54,10 @@ type query struct {
 	reader      *kafka.PartitionReader
 	stateFailed bool
 	clog        []*kafka.Record
+	// enrichDrain: commits drain enrichment calls (rql.enrich.commit);
+	// pollWait is the session's configured poll wait (enrich.go).
+	enrichDrain bool
+	pollWait    time.Duration
 
 	mu        sync.Mutex
 	state     QueryState
@@ -141,6 +145,10 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			if err := q.process(ctx, f.Records); err != nil {
 				return err
 			}
+			asyncBusy, err := q.asyncFlow(s)
+			if err != nil {
+				return err
+			}
 			if len(q.out) > 0 {
 				if err := s.Produce(ctx, q.out...); err != nil {
 					return err
@@ -151,7 +159,7 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			}
 			// Commit every interval, and at once when the input is idle
 			// (nothing fetched): no reason to hold results back then.
-			if time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0) {
+			if time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0 && !asyncBusy) {
 				inTxn = false
 				if err := q.end(ctx, s, true); err != nil {
 					return err
@@ -204,6 +212,9 @@ func (q *query) restoreReader() (*kafka.PartitionReader, error) {
 // from the committed state.
 func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error {
 	if commit {
+		if err := q.asyncCommit(ctx, s); err != nil {
+			return err
+		}
 		if err := q.produceChangelogs(ctx, s); err != nil {
 			if errors.Is(err, rqlerr.KafkaFatal) || rqlerr.CodeOf(err) == rqlerr.BUG {
 				return err
@@ -221,6 +232,9 @@ func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error
 		q.aborted.Add(1)
 	}
 	q.cycle = 0
+	if aerr := q.asyncEnd(ctx, s, committed); aerr != nil {
+		return aerr
+	}
 	if serr := q.endState(ctx, committed); serr != nil {
 		return serr
 	}
@@ -307,6 +321,7 @@ func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
 		}
 		i = j
 	}
+	busy = q.asyncReady(busy)
 	q.busy = busy
 	switch len(busy) {
 	case 0:

@@ -129,6 +129,10 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		if err != nil {
 			return err
 		}
+		if err := q.prepareEnrich(ctx, sub, t, srcParts); err != nil {
+			t.close(ctx)
+			return err
+		}
 		if sub.stateful {
 			for _, spec := range tableSpecs(t.pipe) {
 				c := changelog{table: spec.Name, topic: e.changelogTopic(plan.ID, spec.Name)}
@@ -156,6 +160,7 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	}
 	pollWait := qc.interval / 2
 	pollWait = min(max(pollWait, 5*time.Millisecond), 100*time.Millisecond)
+	q.pollWait = pollWait
 	opts := append(e.clientOpts(),
 		kafka.Group(group), kafka.Topics(topics...), kafka.OffsetReset("earliest"),
 		kafka.ProcessingGuarantee(qc.guarantee),
@@ -232,7 +237,7 @@ func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTo
 func (t *task) build(ctx context.Context) error {
 	q, sub := t.q, t.sub
 	o := build.Options{Registry: q.e.reg, Props: q.props, Log: t.logEntry,
-		Emit: exec.RecordSinkFunc(t.emit)}
+		Emit: exec.RecordSinkFunc(t.emit), DeadLetters: exec.RecordSinkFunc(t.emit)}
 	switch {
 	case t.st != nil:
 		o.State = t.st.txn
@@ -268,5 +273,5 @@ func (t *task) build(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return t.initAsync()
 }

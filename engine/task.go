@@ -36,6 +36,9 @@ type task struct {
 	// dirty says the task processed records in the open cycle.
 	st    *taskState
 	dirty bool
+	// as is the asynchronous enrichment plumbing (enrich.go); nil
+	// without ENRICH USING ASYNC.
+	as *taskAsync
 
 	// Per fetch: the records to process (a run of the fetch, in offset
 	// order), what they produced (outputs and processing-log records, in
@@ -59,6 +62,10 @@ func (t *task) process(ctx context.Context) {
 		return
 	}
 	t.dirty = true
+	if t.as != nil {
+		t.processAsync(ctx)
+		return
+	}
 	t.in = t.in[:0]
 	for _, r := range t.recs {
 		t.in = append(t.in, toExec(r, t.sub.fromRepartition))
@@ -98,7 +105,9 @@ func (t *task) close(ctx context.Context) {
 // from the committed state, after an aborted cycle: the operators' memory
 // (stream time, sequence numbers) must not keep what the cycle did.
 func (t *task) reset(ctx context.Context) error {
-	t.st.txn.Discard()
+	if t.st != nil {
+		t.st.txn.Discard()
+	}
 	if t.rep != nil {
 		_ = t.rep.Close(ctx)
 		t.rep = nil

@@ -38,6 +38,9 @@ type subTopology struct {
 	repKeys []planner.Expr
 	// stateful marks a sub-topology with state stores (see state.go).
 	stateful bool
+	// enrichCkpt marks a sub-topology whose asynchronous enrichment keeps
+	// its checkpoint in a state table (enrich.go).
+	enrichCkpt bool
 }
 
 // topology is a persistent query split at its PARTITION BY.
@@ -207,7 +210,7 @@ func srcPos(partition int32, offset int64) []byte {
 func checkSupported(n planner.Node) error {
 	switch n.(type) {
 	case *planner.Scan, *planner.Filter, *planner.FlatMap, *planner.Rekey, *planner.Project, *planner.Sink,
-		*planner.Aggregate, *planner.Repartition, *planner.Materialize:
+		*planner.Aggregate, *planner.Repartition, *planner.Materialize, *planner.Enrich:
 	default:
 		return rqlerr.New(rqlerr.StmtInvalidProps,
 			"the Kafka runtime does not run %s yet (filter, project, table functions, PARTITION BY, aggregations and windows)", n)

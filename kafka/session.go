@@ -77,6 +77,8 @@ type TxnSession struct {
 	inTxn      bool
 	rebalanced bool                     // partitions revoked with uncommitted records since the last End
 	spans      map[TopicPartition]*span // records returned since the last End
+	commitAt   map[TopicPartition]int64 // SetCommitOffset of the open cycle
+	floor      map[TopicPartition]int64 // committed offsets below the position (see SetCommitOffset)
 	assigned   map[TopicPartition]bool
 	cbCtx      context.Context // ctx of the Poll or Close running callbacks
 	fatal      error
@@ -117,7 +119,12 @@ func NewSession(ctx context.Context, opts ...Opt) (*TxnSession, error) {
 	s := &TxnSession{cfg: c, eos: c.g == ExactlyOnceV2,
 		spans: map[TopicPartition]*span{}, assigned: map[TopicPartition]bool{}, cbCtx: ctx}
 
-	pm["go.delivery.reports"] = true
+	// Under exactly-once, CommitTransaction fails (abortably) when any
+	// record of the transaction was not delivered, so per-record delivery
+	// reports would only cost a cgo event per record; at-least-once needs
+	// them to know when every produced record is acknowledged.
+	pm["go.delivery.reports"] = !s.eos
+	pm["go.delivery.report.fields"] = "none"
 	if s.eos {
 		id := c.txnID
 		if id == "" {
@@ -234,6 +241,8 @@ func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
 			}
 			delete(s.spans, tp)
 			delete(s.assigned, tp)
+			delete(s.floor, tp)
+			delete(s.commitAt, tp)
 		}
 		if s.inTxn {
 			s.rebalanced = true
@@ -313,10 +322,14 @@ func (s *TxnSession) Produce(ctx context.Context, recs ...*Record) error {
 	seq := s.cycle()
 	for _, r := range recs {
 		m := toMessage(r)
-		m.Opaque = seq
-		s.pending.Add(1)
+		if !s.eos {
+			m.Opaque = seq
+			s.pending.Add(1)
+		}
 		if err := produceOne(ctx, s.p, m, nil); err != nil {
-			s.pending.Add(-1)
+			if !s.eos {
+				s.pending.Add(-1)
+			}
 			return s.noteFatal(err)
 		}
 	}
@@ -342,6 +355,7 @@ func (s *TxnSession) End(ctx context.Context, commit bool) (bool, error) {
 			err = s.commitALO(ctx)
 		}
 		if err == nil {
+			s.committedFloors()
 			s.finish()
 			return true, nil
 		}
@@ -375,6 +389,7 @@ func (s *TxnSession) finish() {
 	s.inTxn = false
 	s.rebalanced = false
 	clear(s.spans)
+	clear(s.commitAt)
 }
 
 // commitTxn sends the consumed offsets to the transaction and commits it.
@@ -423,29 +438,55 @@ func (s *TxnSession) commitALO(ctx context.Context) error {
 }
 
 // offsets returns the offsets to commit: for each partition still
-// assigned, the offset after the last record returned.
+// assigned, the offset after the last record returned, or the one given
+// to SetCommitOffset.
 func (s *TxnSession) offsets() []ck.TopicPartition {
-	out := make([]ck.TopicPartition, 0, len(s.spans))
+	out := make([]ck.TopicPartition, 0, len(s.spans)+len(s.commitAt))
+	add := func(tp TopicPartition, off int64) {
+		topic := tp.Topic
+		out = append(out, ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(off)})
+	}
 	for tp, sp := range s.spans {
 		if !s.assigned[tp] {
 			continue
 		}
-		topic := tp.Topic
-		out = append(out, ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(sp.next)})
+		if off, ok := s.commitAt[tp]; ok {
+			add(tp, min(off, sp.next))
+			continue
+		}
+		add(tp, sp.next)
+	}
+	for tp, off := range s.commitAt {
+		if s.assigned[tp] && s.spans[tp] == nil {
+			add(tp, off)
+		}
 	}
 	return out
 }
 
 // rewind seeks every assigned partition with uncommitted records back to
-// the first of them, so that Poll returns them again.
+// the first of them (or to its floor, see SetCommitOffset, when lower),
+// so that Poll returns them again.
 func (s *TxnSession) rewind() error {
 	var tps []ck.TopicPartition
+	add := func(tp TopicPartition, off int64) {
+		topic := tp.Topic
+		tps = append(tps, ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(off)})
+	}
 	for tp, sp := range s.spans {
 		if !s.assigned[tp] {
 			continue
 		}
-		topic := tp.Topic
-		tps = append(tps, ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(sp.first)})
+		off := sp.first
+		if f, ok := s.floor[tp]; ok && f < off {
+			off = f
+		}
+		add(tp, off)
+	}
+	for tp, f := range s.floor {
+		if s.assigned[tp] && s.spans[tp] == nil {
+			add(tp, f)
+		}
 	}
 	if len(tps) == 0 {
 		return nil

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	rqlclient "github.com/rql/rql/server/client"
 )
 
 // fakeServer speaks the shapes of ksqlDB's REST API that the shell uses:
@@ -34,7 +36,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var body map[string]any
 	if r.Method == http.MethodPost {
-		if ct := r.Header.Get("Content-Type"); ct != ksqlContentType {
+		if ct := r.Header.Get("Content-Type"); ct != rqlclient.KSQLContentType {
 			f.t.Errorf("%s: Content-Type %q", r.URL.Path, ct)
 		}
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
@@ -47,7 +49,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/ksql":
 		f.ksql(w, body["ksql"].(string))
 	case "/query-stream":
-		if a := r.Header.Get("Accept"); a != delimitedContentType {
+		if a := r.Header.Get("Accept"); a != rqlclient.DelimitedContentType {
 			f.t.Errorf("/query-stream: Accept %q", a)
 		}
 		f.mu.Lock()
@@ -107,7 +109,7 @@ func (f *fakeServer) query(w http.ResponseWriter, r *http.Request, sql string) {
 		fmt.Fprint(w, `{"@type":"generic_error","error_code":40001,"message":"line 1, column 8: SELECT column 'NOPE' cannot be resolved.","rqlCode":"RQL-B0001"}`)
 		return
 	}
-	w.Header().Set("Content-Type", delimitedContentType)
+	w.Header().Set("Content-Type", rqlclient.DelimitedContentType)
 	fl := w.(http.Flusher)
 	id := fmt.Sprintf("transient_CLICKS_%d", time.Now().UnixNano())
 	fmt.Fprintf(w, `{"queryId":%q,"columnNames":["USER_ID","PAGE_UPPER"],"columnTypes":["INTEGER","STRING"]}`+"\n", id)

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	rqlclient "github.com/rql/rql/server/client"
 )
 
 // startServer runs `rql server` (this test binary as main) on a free port
@@ -106,7 +108,7 @@ func TestREPLOnServer(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, url+"/ksql",
 		strings.NewReader(`{"ksql":"INSERT INTO pageviews (user_id, page) VALUES (2, 'cart');"}`))
 	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", ksqlContentType)
+	req.Header.Set("Content-Type", rqlclient.KSQLContentType)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

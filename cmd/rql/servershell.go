@@ -17,6 +17,7 @@ import (
 	"github.com/rql/rql/exec/driver"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/rqlerr"
+	rqlclient "github.com/rql/rql/server/client"
 )
 
 // serverShell runs statements on a running rql server (or ksqlDB) through
@@ -24,7 +25,7 @@ import (
 // on /query, the others on /ksql. SET / UNSET and DEFINE / UNDEFINE are
 // kept here, as ksqlDB's CLI keeps them, and sent with every request.
 type serverShell struct {
-	c     *client
+	c     *rqlclient.Client
 	label string
 	props map[string]string
 	vars  map[string]string
@@ -35,17 +36,17 @@ func openServerShell(ctx context.Context, f shellFlags) (shell, error) {
 	if token == "" {
 		token = os.Getenv("RQL_AUTH_TOKEN")
 	}
-	c, err := newClient(f.server, token)
+	c, err := rqlclient.New(f.server, token)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--server: %w", err)
 	}
 	ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	info, err := c.info(ictx)
+	info, err := c.Info(ictx)
 	if err != nil {
 		return nil, err
 	}
-	label := "server at " + c.base.Redacted()
+	label := "server at " + c.URL
 	var extra []string
 	for _, k := range []string{"version", "ksqlServiceId", "serverStatus"} {
 		if v, ok := info[k].(string); ok && v != "" {
@@ -55,7 +56,11 @@ func openServerShell(ctx context.Context, f shellFlags) (shell, error) {
 	if len(extra) > 0 {
 		label += " (" + strings.Join(extra, ", ") + ")"
 	}
-	return &serverShell{c: c, label: label, props: maps.Clone(orEmpty(f.properties)), vars: map[string]string{}}, nil
+	props := maps.Clone(f.properties)
+	if props == nil {
+		props = map[string]string{}
+	}
+	return &serverShell{c: c, label: label, props: props, vars: map[string]string{}}, nil
 }
 
 func (s *serverShell) banner() string { return s.label }
@@ -95,7 +100,7 @@ func (s *serverShell) runStatement(ctx context.Context, stmt, kind string, p *pr
 	case "SELECT":
 		return s.query(ctx, stmt, p)
 	case "PRINT":
-		err := s.c.print(ctx, stmt, s.props, func(line string) error {
+		err := s.c.Print(ctx, stmt, s.props, func(line string) error {
 			p.line(line)
 			return nil
 		})
@@ -105,12 +110,12 @@ func (s *serverShell) runStatement(ctx context.Context, stmt, kind string, p *pr
 		}
 		return err
 	}
-	ents, err := s.c.ksql(ctx, stmt, s.props, s.vars)
+	ents, err := s.c.Execute(ctx, stmt, s.props, s.vars)
 	if err != nil {
 		return err
 	}
 	for _, e := range ents {
-		p.entity(e)
+		p.entity(e.Raw)
 	}
 	return nil
 }
@@ -142,7 +147,7 @@ func (s *serverShell) local(stmt string, p *printer) error {
 // they arrive; Ctrl-C (ctx) closes it on the server.
 func (s *serverShell) query(ctx context.Context, stmt string, p *printer) error {
 	push := regexp.MustCompile(`(?i)\bEMIT\s+CHANGES\b`).MatchString(codeOnly(stmt))
-	err := s.c.queryStream(ctx, stmt, s.props, s.vars, func(h queryHeader) error {
+	err := s.c.Query(ctx, stmt, s.props, s.vars, func(h rqlclient.Metadata) error {
 		cols := make([]column, len(h.ColumnNames))
 		for i, n := range h.ColumnNames {
 			cols[i] = column{Name: n}
@@ -152,7 +157,15 @@ func (s *serverShell) query(ctx context.Context, stmt string, p *printer) error 
 		}
 		p.begin(h.QueryID, cols)
 		return nil
-	}, func(row []any) error {
+	}, func(line json.RawMessage) error {
+		v, err := decodeOrdered(line)
+		if err != nil {
+			return fmt.Errorf("POST /query-stream: unreadable row: %w", err)
+		}
+		row, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("POST /query-stream: a row is not an array: %s", line)
+		}
 		text := make([]string, len(row))
 		for i, v := range row {
 			text[i] = cellText(v)
@@ -190,7 +203,7 @@ func (s *serverShell) meta(ctx context.Context, fields []string, p *printer) boo
 func (s *serverShell) names(ctx context.Context) catalogNames {
 	n := catalogNames{columns: map[string][]string{}}
 	list := func(stmt, field string) []string {
-		ents, err := s.c.ksql(ctx, stmt, s.props, s.vars)
+		ents, err := s.c.Execute(ctx, stmt, s.props, s.vars)
 		if err != nil {
 			return nil
 		}
@@ -200,7 +213,7 @@ func (s *serverShell) names(ctx context.Context) catalogNames {
 			var items []struct {
 				Name string `json:"name"`
 			}
-			if json.Unmarshal(e, &v) == nil && json.Unmarshal(v[field], &items) == nil {
+			if json.Unmarshal(e.Raw, &v) == nil && json.Unmarshal(v[field], &items) == nil {
 				for _, x := range items {
 					out = append(out, x.Name)
 				}
@@ -216,7 +229,7 @@ func (s *serverShell) names(ctx context.Context) catalogNames {
 		if i >= 50 || ctx.Err() != nil {
 			break
 		}
-		ents, err := s.c.ksql(ctx, "DESCRIBE "+quoteIdent(src)+";", s.props, s.vars)
+		ents, err := s.c.Execute(ctx, "DESCRIBE "+quoteIdent(src)+";", s.props, s.vars)
 		if err != nil {
 			continue
 		}
@@ -228,7 +241,7 @@ func (s *serverShell) names(ctx context.Context) catalogNames {
 					} `json:"fields"`
 				} `json:"sourceDescription"`
 			}
-			if json.Unmarshal(e, &v) == nil {
+			if json.Unmarshal(e.Raw, &v) == nil {
 				for _, f := range v.SD.Fields {
 					n.columns[strings.ToUpper(src)] = append(n.columns[strings.ToUpper(src)], f.Name)
 				}
@@ -256,7 +269,7 @@ var (
 // ksqlDB's "line L:C") is moved from the statement sent to the script
 // where the statement starts at line, col.
 func shiftError(err error, line, col int) error {
-	var ae *apiError
+	var ae *rqlclient.Error
 	if !errors.As(err, &ae) {
 		var re *rqlerr.Error // a local statement (SET ...) parsed here
 		if errors.As(err, &re) && re.Pos.IsValid() {
@@ -282,7 +295,7 @@ func shiftError(err error, line, col int) error {
 		c, _ := strconv.Atoi(m[2])
 		pos = shiftPos(l, c, line, col)
 	}
-	return &rqlerr.Error{Code: rqlerr.Code(ae.rqlCode()), Msg: msg, Pos: pos, Err: ae}
+	return &rqlerr.Error{Code: rqlerr.Code(ae.Code()), Msg: msg, Pos: pos, Err: ae}
 }
 
 func shiftPos(l, c, line, col int) rqlerr.Pos {

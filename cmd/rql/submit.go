@@ -68,7 +68,7 @@ func runSubmit(ctx context.Context, out, errOut io.Writer, file string, f submit
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	ents, err := c.Execute(ctx, string(sql), f.properties)
+	ents, err := c.Execute(ctx, string(sql), f.properties, nil)
 	var se *rqlclient.Error
 	if errors.As(err, &se) {
 		ents = se.Entities

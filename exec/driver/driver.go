@@ -328,11 +328,11 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 	case *planner.ShowPlan:
 		return d.show(p)
 	case *planner.DescribePlan:
-		return d.describe(p), nil
+		return DescribeResult(p), nil
 	case *planner.DescribeFunctionPlan:
-		return d.describeFunction(p.Name), nil
+		return DescribeFunctionResult(d.reg, p.Name), nil
 	case *planner.ExplainPlan:
-		return explainResult(p), nil
+		return ExplainResult(p), nil
 	case *planner.TerminatePlan:
 		for _, id := range p.QueryIDs {
 			d.stopQuery(id)

@@ -86,8 +86,9 @@ type response struct {
 //
 // In process the two internal topics are direct hops: messages are handled
 // in the order they are sent, within the Process call that sent them. A
-// distributed runtime puts SubscriptionTopic between sendSubscription and
-// receiveSubscription and ResponseTopic between respond and resolve.
+// distributed runtime runs each half in its own sub-topology and puts
+// SubscriptionTopic between sendSubscription and receiveSubscription and
+// ResponseTopic between respond and resolve (SetTransport).
 type Join struct {
 	n      *planner.Join
 	env    *exec.Env
@@ -101,6 +102,8 @@ type Join struct {
 	leftT, rightT, subT    string
 	out                    exec.Batch
 	stale, nullFK, dropped atomic.Int64
+	// tr, when set, carries the internal topics (see Transport).
+	tr *Transport
 }
 
 var _ exec.Operator = (*Join)(nil)
@@ -118,11 +121,9 @@ func New(n *planner.Join, props map[string]string) (*Join, error) {
 		left: n.Type == parser.JoinLeft}, nil
 }
 
-// Tables declares the three stores.
-func (j *Join) Tables() []state.TableSpec {
-	return []state.TableSpec{{Name: exec.StateName(j.env, j.n.LeftStore, j)},
-		{Name: exec.StateName(j.env, j.n.RightStore, j)}, {Name: exec.StateName(j.env, j.n.SubscriptionStore, j)}}
-}
+// Tables declares the three stores (a half of a distributed join: its
+// own; see Transport).
+func (j *Join) Tables() []state.TableSpec { return j.sideTables() }
 
 // StaleResponses counts responses dropped because the left row changed
 // after their subscription was sent.
@@ -325,10 +326,6 @@ func subValue(s subscription) []byte {
 	return v
 }
 
-// sendSubscription delivers a subscription to the right side (in process:
-// directly; a runtime writes it to SubscriptionTopic keyed by fk).
-func (j *Join) sendSubscription(s subscription) error { return j.receiveSubscription(s) }
-
 // receiveSubscription is the right side's subscription processor: it
 // updates the subscription store, then answers per the instruction.
 func (j *Join) receiveSubscription(s subscription) error {
@@ -412,10 +409,6 @@ func (j *Join) rightChange(r *exec.Row) error {
 	}
 	return nil
 }
-
-// respond delivers a response to the left side (in process: directly; a
-// runtime writes it to ResponseTopic keyed by the left primary key).
-func (j *Join) respond(r response) error { return j.resolve(r) }
 
 // resolve is the left side's response processor: it drops stale
 // responses, then emits the joined row or a tombstone.

@@ -1,17 +1,28 @@
 // Package client is a small client of rql's (and ksqlDB's) REST API:
-// statements through POST /ksql and push queries through POST
-// /query-stream. `rql submit` uses it, and so can the REPL's --server mode.
+// statements through POST /ksql, push and pull queries through POST
+// /query-stream (closed with POST /close-query), PRINT through POST
+// /query, and GET /info. `rql submit` and the REPL's --server mode use it.
 package client
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
+)
+
+// Content types of ksqlDB's REST API.
+const (
+	// KSQLContentType is the type of request bodies and of /ksql answers.
+	KSQLContentType = "application/vnd.ksql.v1+json"
+	// DelimitedContentType is the answer type asked of /query-stream: a
+	// header line, then a JSON array a row.
+	DelimitedContentType = "application/vnd.ksqlapi.delimited.v1"
 )
 
 // Client talks to one server.
@@ -26,12 +37,27 @@ type Client struct {
 	HTTP *http.Client
 }
 
-// Entity is one entity of a /ksql response: its "@type", the statement
-// it answers, and the whole JSON object.
-type Entity struct {
-	Type          string
-	StatementText string
-	Raw           json.RawMessage
+// New returns a client of the server at rawURL ("http://host:port" or
+// "https://host:port"; user info in it become User and Password) that
+// sends token, when set, as a bearer token. It speaks HTTP/1.1 only:
+// /query-stream's delimited format streams over it.
+func New(rawURL, token string) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(rawURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("invalid server URL %q: want http://host:port or https://host:port", rawURL)
+	}
+	c := &Client{AuthToken: token}
+	if u.User != nil {
+		c.User = u.User.Username()
+		c.Password, _ = u.User.Password()
+		u.User = nil
+	}
+	c.URL = u.String()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ForceAttemptHTTP2 = false
+	tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	c.HTTP = &http.Client{Transport: tr}
+	return c, nil
 }
 
 // Error is an error answer of the server (ksqlDB's KsqlErrorMessage /
@@ -52,23 +78,49 @@ type Error struct {
 	Entities []Entity `json:"-"`
 }
 
-func (e *Error) Error() string {
+// Error is "<code>: <message>", the code as Code returns it.
+func (e *Error) Error() string { return e.Code() + ": " + e.Message }
+
+// Code returns the error's rql code (RQL-…), else ksqlDB's numeric code,
+// else "HTTP <status>".
+func (e *Error) Code() string {
 	if e.RQLCode != "" {
-		return e.RQLCode + ": " + e.Message
+		return e.RQLCode
 	}
-	return fmt.Sprintf("%d: %s", e.ErrorCode, e.Message)
+	if e.ErrorCode != 0 {
+		return fmt.Sprint(e.ErrorCode)
+	}
+	return fmt.Sprintf("HTTP %d", e.Status)
 }
 
-func (c *Client) do(ctx context.Context, path, accept string, body any) (*http.Response, error) {
-	b, err := json.Marshal(body)
+// Entity is one entity of a /ksql response: its "@type", the statement
+// it answers, and the whole JSON object.
+type Entity struct {
+	Type          string
+	StatementText string
+	Raw           json.RawMessage
+}
+
+// request sends body (nil: none) as JSON and returns the answer when its
+// status is 2xx, else the answer's *Error. A server that cannot be
+// reached is an error naming it; an ended ctx, ctx's error.
+func (c *Client) request(ctx context.Context, method, path, accept string, body any) (*http.Response, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	base := strings.TrimRight(c.URL, "/")
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.URL, "/")+path, bytes.NewReader(b))
-	if err != nil {
-		return nil, err
+	if body != nil {
+		req.Header.Set("Content-Type", KSQLContentType)
 	}
-	req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
 	req.Header.Set("Accept", accept)
 	switch {
 	case c.AuthToken != "":
@@ -80,16 +132,34 @@ func (c *Client) do(ctx context.Context, path, accept string, body any) (*http.R
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return hc.Do(req)
+	resp, err := hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if u, perr := url.Parse(base); perr == nil {
+			base = u.Redacted()
+		}
+		return nil, fmt.Errorf("cannot reach the server at %s: %w", base, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		defer resp.Body.Close()
+		return nil, decodeError(resp)
+	}
+	return resp, nil
 }
 
-// decodeError reads an error answer.
+// decodeError reads an error answer: ksqlDB's error body, else the body
+// (or the status line) as the message.
 func decodeError(resp *http.Response) error {
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	e := &Error{Status: resp.StatusCode}
-	if err := json.Unmarshal(b, e); err != nil || e.Message == "" {
-		return &Error{Status: resp.StatusCode, ErrorCode: resp.StatusCode * 100,
-			Message: fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(b)))}
+	if json.Unmarshal(b, e) != nil || e.Message == "" {
+		e = &Error{Status: resp.StatusCode, Message: strings.TrimSpace(string(b))}
+		if e.Message == "" {
+			e.Message = resp.Status
+		}
+		return e
 	}
 	var withEntities struct {
 		Entities []json.RawMessage `json:"entities"`
@@ -98,6 +168,16 @@ func decodeError(resp *http.Response) error {
 		e.Entities = toEntities(withEntities.Entities)
 	}
 	return e
+}
+
+// lineError returns the error a JSON object line of a stream holds, else
+// nil (a final message).
+func lineError(line []byte) error {
+	e := &Error{Status: http.StatusOK}
+	if json.Unmarshal(line, e) == nil && (e.ErrorCode != 0 || strings.HasSuffix(e.Type, "error")) {
+		return e
+	}
+	return nil
 }
 
 func toEntities(raws []json.RawMessage) []Entity {
@@ -113,88 +193,9 @@ func toEntities(raws []json.RawMessage) []Entity {
 	return out
 }
 
-// Execute sends sql to /ksql with properties, and returns one entity per
-// statement that has one. A failing statement returns an *Error whose
-// Entities are those of the statements before it.
-func (c *Client) Execute(ctx context.Context, sql string, properties map[string]string) ([]Entity, error) {
-	body := map[string]any{"ksql": sql, "streamsProperties": properties}
-	if properties == nil {
-		body["streamsProperties"] = map[string]string{}
+func orEmpty(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
 	}
-	resp, err := c.do(ctx, "/ksql", "application/vnd.ksql.v1+json", body)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, decodeError(resp)
-	}
-	var raws []json.RawMessage
-	if err := json.NewDecoder(resp.Body).Decode(&raws); err != nil {
-		return nil, fmt.Errorf("reading the server's answer: %w", err)
-	}
-	return toEntities(raws), nil
-}
-
-// Metadata is the first line of a /query-stream answer.
-type Metadata struct {
-	QueryID     string   `json:"queryId"`
-	ColumnNames []string `json:"columnNames"`
-	ColumnTypes []string `json:"columnTypes"`
-}
-
-// Query runs a query through /query-stream (delimited format): meta is
-// called once, then row with each row as it arrives, until the query ends
-// (its LIMIT: nil), ctx ends (ctx's error) or a callback fails.
-func (c *Client) Query(ctx context.Context, sql string, properties map[string]string,
-	meta func(Metadata) error, row func([]any) error) error {
-	body := map[string]any{"sql": sql, "properties": properties}
-	resp, err := c.do(ctx, "/query-stream", "application/vnd.ksqlapi.delimited.v1", body)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return decodeError(resp)
-	}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	first := true
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		if first {
-			first = false
-			var md Metadata
-			if err := json.Unmarshal(line, &md); err != nil {
-				return fmt.Errorf("reading the query's metadata: %w", err)
-			}
-			if err := meta(md); err != nil {
-				return err
-			}
-			continue
-		}
-		if line[0] == '{' { // an error ends the stream
-			e := &Error{Status: http.StatusOK}
-			if err := json.Unmarshal(line, e); err == nil && e.Message != "" {
-				return e
-			}
-			return fmt.Errorf("unexpected line in the query's answer: %s", line)
-		}
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.UseNumber()
-		var vals []any
-		if err := dec.Decode(&vals); err != nil {
-			return fmt.Errorf("reading a row: %w", err)
-		}
-		if err := row(vals); err != nil {
-			return err
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return sc.Err()
+	return m
 }

@@ -1,0 +1,425 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"strings"
+	"time"
+
+	"github.com/rql/rql/exec"
+	"github.com/rql/rql/exec/asyncio"
+	"github.com/rql/rql/exec/build"
+	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/rqlerr"
+)
+
+// Asynchronous enrichment (ENRICH USING ASYNC) on the Kafka runtime; see
+// doc.go "Enrichment" and docs/enrichment.md. The operators of a task
+// (build.AsyncEnrich) keep calls in flight across fetches and commits:
+//
+//   - the task pushes records only while its operator has free slots; the
+//     rest wait in the task's backlog and the partition is paused in the
+//     consumer until slots free (backpressure, bounded memory);
+//   - results are taken on the task's goroutine: the query loop polls with
+//     a short wait while calls are in flight and lets every task whose
+//     operator signalled Ready emit them (Poll);
+//   - at commit (carry, the default) the partition's offset is the lowest
+//     one not fully emitted (CommitOffsets), and, in key and unordered
+//     order, the offsets above it that were emitted already (Checkpoint's
+//     Done list) are written to the task's state table EnrichCheckpoint in
+//     the same transaction; a restarted task Restores them, so it skips
+//     them when it consumes them again. Under rql.enrich.commit=drain the
+//     commit waits for every call instead.
+//
+// An aborted cycle rewinds the partition to its committed offset and
+// rebuilds the task's operators (in-flight calls are dropped: they come
+// again).
+
+// enrichCommitProp selects how a commit treats calls in flight: "carry"
+// (default) or "drain".
+const enrichCommitProp = "rql.enrich.commit"
+
+// asyncPollWait is the consumer's poll wait while calls are in flight:
+// results are emitted at most this long after they are ready.
+const asyncPollWait = time.Millisecond
+
+// enrichTable is the state table holding a task's enrichment checkpoint.
+func enrichTable(queryID string) string { return queryID + "-EnrichCheckpoint" }
+
+// taskAsync is the enrichment plumbing of one task.
+type taskAsync struct {
+	ops []*build.AsyncEnrich
+	// backlog holds records fetched but not pushed yet (no free slot).
+	backlog []*kafka.Record
+	// paused says the partition is paused in the consumer (run goroutine).
+	paused bool
+	// pos is the offset after the last record pushed through the
+	// operators since they were built; -1 before the first.
+	pos int64
+	// ckpt is the checkpoint row last restored or staged.
+	ckpt []byte
+}
+
+// asyncOps returns the asynchronous enrichment operators of p.
+func asyncOps(p *exec.Pipeline) []*build.AsyncEnrich {
+	var out []*build.AsyncEnrich
+	for _, op := range p.Ops {
+		if a, ok := op.(*build.AsyncEnrich); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// readEnrichCommit reads rql.enrich.commit: true for drain.
+func readEnrichCommit(props map[string]string) (bool, error) {
+	v, ok := props[enrichCommitProp]
+	if !ok {
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "carry", "":
+		return false, nil
+	case "drain":
+		return true, nil
+	}
+	return false, rqlerr.New(rqlerr.StmtInvalidProps, "invalid %s %q: want carry or drain", enrichCommitProp, v)
+}
+
+// prepareEnrich inspects the trial build t of sub when the query starts:
+// it creates the dead-letter topics of its enrichments and, when commits
+// carry calls over in key or unordered order, declares the checkpoint
+// table (which makes the sub-topology stateful).
+func (q *query) prepareEnrich(ctx context.Context, sub *subTopology, t *task, parts int) error {
+	ops := asyncOps(t.pipe)
+	if len(ops) == 0 {
+		return nil
+	}
+	if sub.fromRepartition {
+		return rqlerr.New(rqlerr.StmtInvalidProps,
+			"the Kafka runtime runs ENRICH USING ASYNC only before a repartition (PARTITION BY, GROUP BY)")
+	}
+	drain, err := readEnrichCommit(q.props)
+	if err != nil {
+		return err
+	}
+	q.enrichDrain = drain
+	for _, op := range ops {
+		opts := op.Operator().Options()
+		if opts.OnFailure == asyncio.FailDLQ {
+			n, err := q.e.createTopic(ctx, opts.DLQTopic, parts, nil)
+			if err != nil {
+				return err
+			}
+			q.outParts[opts.DLQTopic] = n
+		}
+	}
+	if !drain && len(ops) == 1 && ops[0].Operator().Options().Order != asyncio.Ordered {
+		sub.enrichCkpt, sub.stateful = true, true
+		table := enrichTable(q.id)
+		c := changelog{table: table, topic: q.e.changelogTopic(q.id, table)}
+		q.changelogs = append(q.changelogs, c)
+		q.internal = append(q.internal, c.topic)
+		q.outParts[c.topic] = parts
+	}
+	return nil
+}
+
+// initAsync finds the task's enrichment operators after a build and
+// restores their checkpoint from the committed state.
+func (t *task) initAsync() error {
+	ops := asyncOps(t.pipe)
+	if len(ops) == 0 {
+		t.as = nil
+		return nil
+	}
+	t.as = &taskAsync{ops: ops, pos: -1}
+	if t.st == nil || !t.sub.enrichCkpt {
+		return nil
+	}
+	v, ok, err := t.st.txn.Get(enrichTable(t.q.id), ckptKey(t.tp.Partition), nil)
+	if err != nil || !ok {
+		return err
+	}
+	commit, done, err := decodeEnrichCkpt(v)
+	if err != nil {
+		return err
+	}
+	t.as.ckpt = v
+	ops[0].Restore([]asyncio.PartitionCheckpoint{{Partition: t.tp.Partition, Commit: commit, Done: done}})
+	return nil
+}
+
+// processAsync runs the task's fetched records through operators with
+// calls in flight: it emits the ready results, then pushes as many
+// records of the backlog as there are free slots.
+func (t *task) processAsync(ctx context.Context) {
+	as := t.as
+	as.backlog = append(as.backlog, t.recs...)
+	if err := t.pollAsync(ctx); err != nil {
+		t.setErr(err)
+		return
+	}
+	n := min(as.free(), len(as.backlog))
+	if n == 0 {
+		return
+	}
+	t.in = t.in[:0]
+	for _, r := range as.backlog[:n] {
+		t.in = append(t.in, toExec(r, t.sub.fromRepartition))
+	}
+	as.pos = as.backlog[n-1].Offset + 1
+	rest := copy(as.backlog, as.backlog[n:])
+	clear(as.backlog[rest:])
+	as.backlog = as.backlog[:rest]
+	err := t.pipe.Push(ctx, t.tp.Topic, t.in)
+	clear(t.in)
+	if err != nil {
+		t.setErr(err)
+	}
+}
+
+func (t *task) setErr(err error) {
+	t.err = rqlerr.Wrap(rqlerr.CodeOf(err), err, "query %s, task %s", t.q.id, taskName(t.tp))
+	t.failed = true
+}
+
+// pollAsync emits the ready results of every operator, upstream first.
+func (t *task) pollAsync(ctx context.Context) error {
+	for _, op := range t.as.ops {
+		if err := op.Poll(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// free is how many records may be pushed without blocking (the slots
+// free in the first operator).
+func (as *taskAsync) free() int {
+	op := as.ops[0].Operator()
+	return max(op.Options().Buffer-op.InFlight(), 0)
+}
+
+// busy says the task holds calls in flight or records in its backlog.
+func (as *taskAsync) busy() bool {
+	if len(as.backlog) > 0 {
+		return true
+	}
+	for _, op := range as.ops {
+		if op.Operator().InFlight() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ready says (consuming the signal) that an operator may have results.
+func (as *taskAsync) ready() bool {
+	r := false
+	for _, op := range as.ops {
+		select {
+		case <-op.Ready():
+			r = true
+		default:
+		}
+	}
+	return r || (len(as.backlog) > 0 && as.free() > 0)
+}
+
+// asyncReady adds to busy the tasks with enrichment results to emit.
+func (q *query) asyncReady(busy []*task) []*task {
+	for _, t := range q.tasks {
+		if t.as == nil || t.failed || len(t.recs) > 0 {
+			continue
+		}
+		if t.as.ready() {
+			busy = append(busy, t)
+		}
+	}
+	return busy
+}
+
+// asyncFlow pauses the partitions of tasks with a backlog and resumes the
+// others, and shortens the poll wait while calls are in flight; it
+// returns whether any task is busy.
+func (q *query) asyncFlow(s *kafka.TxnSession) (bool, error) {
+	anyBusy := false
+	for _, t := range q.tasks {
+		as := t.as
+		if as == nil {
+			continue
+		}
+		anyBusy = anyBusy || as.busy()
+		want := len(as.backlog) > 0
+		if want == as.paused {
+			continue
+		}
+		var err error
+		if want {
+			err = s.Pause(t.tp)
+		} else {
+			err = s.Resume(t.tp)
+		}
+		if err != nil {
+			return anyBusy, err
+		}
+		as.paused = want
+	}
+	if anyBusy {
+		s.SetPollWait(asyncPollWait)
+	} else {
+		s.SetPollWait(q.pollWait)
+	}
+	return anyBusy, nil
+}
+
+// asyncCommit prepares the tasks' enrichments for the commit of the open
+// cycle: under drain it waits for every call and produces the results;
+// it sets each partition's commit offset and stages the checkpoints.
+func (q *query) asyncCommit(ctx context.Context, s *kafka.TxnSession) error {
+	var out []*kafka.Record
+	for _, t := range q.tasks {
+		as := t.as
+		if as == nil || t.failed {
+			continue
+		}
+		drain := q.enrichDrain || len(as.ops) > 1
+		if drain {
+			for _, op := range as.ops {
+				if err := op.Drain(ctx); err != nil {
+					t.setErr(err)
+					return t.err
+				}
+			}
+			out = append(out, t.out...)
+			clear(t.out)
+			t.out = t.out[:0]
+		}
+		off := as.pos
+		if len(as.backlog) > 0 && (off < 0 || as.backlog[0].Offset < off) {
+			off = as.backlog[0].Offset
+		}
+		if off < 0 {
+			continue
+		}
+		if !drain {
+			op := as.ops[0]
+			if op.Operator().InFlight() > 0 {
+				if c, ok := op.CommitOffsets()[t.tp.Partition]; ok {
+					off = min(off, c)
+				}
+			}
+			if t.sub.enrichCkpt && t.st != nil {
+				t.stageEnrichCkpt(op, off)
+			}
+		}
+		s.SetCommitOffset(t.tp, off)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	q.produced.Add(int64(len(out)))
+	return s.Produce(ctx, out...)
+}
+
+// stageEnrichCkpt writes the task's checkpoint row (the commit offset and
+// the offsets above it already emitted) when it changed.
+func (t *task) stageEnrichCkpt(op *build.AsyncEnrich, off int64) {
+	var done []int64
+	for _, cp := range op.Checkpoint() {
+		if cp.Partition != t.tp.Partition {
+			continue
+		}
+		for _, d := range cp.Done {
+			if d >= off {
+				done = append(done, d)
+			}
+		}
+	}
+	v := encodeEnrichCkpt(off, done)
+	if string(v) == string(t.as.ckpt) {
+		return
+	}
+	t.as.ckpt = v
+	t.st.txn.Pending().Put(enrichTable(t.q.id), ckptKey(t.tp.Partition), v)
+}
+
+// asyncEnd follows the end of a cycle: after an abort the session
+// rewound the partitions to their committed offsets, so the tasks drop
+// their backlog and calls in flight (stateful tasks are rebuilt by
+// endState, the others here).
+func (q *query) asyncEnd(ctx context.Context, s *kafka.TxnSession, committed bool) error {
+	if committed {
+		return nil
+	}
+	for _, t := range q.tasks {
+		if t.as == nil {
+			continue
+		}
+		if t.as.paused {
+			if err := s.Resume(t.tp); err != nil {
+				return err
+			}
+		}
+		if t.st != nil {
+			t.dirty = true // endState rebuilds it
+			continue
+		}
+		if err := t.reset(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// asyncBusy says some task holds calls in flight or a backlog.
+func (q *query) asyncBusy() bool {
+	for _, t := range q.tasks {
+		if t.as != nil && t.as.busy() {
+			return true
+		}
+	}
+	return false
+}
+
+func ckptKey(p int32) []byte { return binary.BigEndian.AppendUint32(nil, uint32(p)) }
+
+// encodeEnrichCkpt encodes a checkpoint row: the commit offset, then the
+// done offsets as increasing deltas (varints).
+func encodeEnrichCkpt(commit int64, done []int64) []byte {
+	b := binary.AppendVarint(nil, commit)
+	b = binary.AppendUvarint(b, uint64(len(done)))
+	prev := commit
+	for _, d := range done {
+		b = binary.AppendVarint(b, d-prev)
+		prev = d
+	}
+	return b
+}
+
+func decodeEnrichCkpt(b []byte) (int64, []int64, error) {
+	bad := rqlerr.New(rqlerr.StateCorrupt, "corrupt enrichment checkpoint (%d bytes)", len(b))
+	commit, n := binary.Varint(b)
+	if n <= 0 {
+		return 0, nil, bad
+	}
+	b = b[n:]
+	cnt, n := binary.Uvarint(b)
+	if n <= 0 || cnt > uint64(len(b)) {
+		return 0, nil, bad
+	}
+	b = b[n:]
+	done := make([]int64, 0, cnt)
+	prev := commit
+	for range cnt {
+		d, n := binary.Varint(b)
+		if n <= 0 {
+			return 0, nil, bad
+		}
+		b = b[n:]
+		prev += d
+		done = append(done, prev)
+	}
+	return commit, done, nil
+}
