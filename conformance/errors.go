@@ -29,17 +29,19 @@ func FormatError(sql string, err error) string {
 		return b.String()
 	}
 	line := strings.TrimRight(lines[pos.Line-1], "\r")
-	col := pos.Col
-	if col < 1 {
-		col = 1
-	}
-	if col > len(line)+1 {
-		col = len(line) + 1
-	}
 	b.WriteString("\n")
 	b.WriteString(line)
 	b.WriteString("\n")
-	// Keep tabs so the caret lines up under tab-indented text.
+	b.WriteString(Caret(line, pos.Col))
+	return b.String()
+}
+
+// Caret returns the line to print under line to point at its column col
+// (1-based; clamped to the line, end included): blanks, then "^". Tabs are
+// kept so that the caret lines up under tab-indented text.
+func Caret(line string, col int) string {
+	col = min(max(col, 1), len(line)+1)
+	var b strings.Builder
 	for _, r := range line[:col-1] {
 		if r == '\t' {
 			b.WriteByte('\t')

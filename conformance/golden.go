@@ -155,17 +155,10 @@ func (r *Runner) RunGolden(ctx context.Context, g *Golden) (string, error) {
 	var out string
 	var runErr error
 	res := r.guard(ctx, func(ctx context.Context) Result {
-		o, err := r.Execute(ctx, c)
-		if o != nil {
-			if cl, ok := o.Engine.(interface{ Close() error }); ok {
-				defer cl.Close()
-			}
-		}
-		if err != nil {
-			return Result{Status: Error, Reason: err.Error()}
-		}
-		out, runErr = renderGolden(g, o)
-		return Result{Status: Pass}
+		return r.executeThen(ctx, c, func(o *Outcome) Result {
+			out, runErr = renderGolden(g, o)
+			return Result{Status: Pass}
+		})
 	})
 	if res.Status != Pass {
 		return "", fmt.Errorf("%s", res.Reason)

@@ -69,20 +69,29 @@ type Outcome struct {
 func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	start := time.Now()
 	res := r.guard(ctx, func(ctx context.Context) Result {
-		o, err := r.Execute(ctx, c)
-		if o != nil {
-			if cl, ok := o.Engine.(interface{ Close() error }); ok {
-				defer cl.Close()
-			}
-		}
-		if err != nil {
-			return Result{Status: Error, Reason: err.Error()}
-		}
-		st, reason := Check(c, o)
-		return Result{Status: st, Reason: reason}
+		return r.executeThen(ctx, c, func(o *Outcome) Result {
+			st, reason := Check(c, o)
+			return Result{Status: st, Reason: reason}
+		})
 	})
 	res.ID, res.Area, res.Elapsed = c.ID, c.Area, time.Since(start)
 	return res
+}
+
+// executeThen executes c and returns then's result on the outcome, before
+// it closes the outcome's engine (when it has a Close method); an error
+// executing c is an Error result.
+func (r *Runner) executeThen(ctx context.Context, c *Case, then func(*Outcome) Result) Result {
+	o, err := r.Execute(ctx, c)
+	if o != nil {
+		if cl, ok := o.Engine.(interface{ Close() error }); ok {
+			defer cl.Close()
+		}
+	}
+	if err != nil {
+		return Result{Status: Error, Reason: err.Error()}
+	}
+	return then(o)
 }
 
 // guard runs fn with the runner's timeout, turning panics and timeouts

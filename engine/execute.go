@@ -140,10 +140,10 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 		return Result{Kind: "CREATE_TYPE", Message: "Registered custom type with name '" + p.Name + "'"}, nil
 	case *planner.ShowPlan:
 		return e.show(ctx, p)
-	case *planner.DescribePlan:
-		return driver.DescribeResult(p), nil
+	case *planner.DescribePlan: // show_runtime.go
+		return e.describe(p), nil
 	case *planner.ExplainPlan:
-		return driver.ExplainResult(p), nil
+		return e.explain(s, p)
 	case *planner.CreateFunctionPlan: // function.go
 		return e.createFunction(p)
 	case *planner.DropFunctionPlan:
@@ -217,19 +217,8 @@ func (e *Engine) show(ctx context.Context, p *planner.ShowPlan) (Result, error) 
 			}
 		}
 		return res, nil
-	case parser.ShowQueries:
-		res := Result{Kind: "SHOW_QUERIES", Columns: []string{"Query ID", "Query Type", "Status", "Sink Name", "Sink Kafka Topic", "Query String"}}
-		for _, pq := range e.cat.Queries() {
-			topic, state := "", string(StateStopped)
-			if s, ok := e.cat.SourceByName(pq.Sink); ok {
-				topic = s.Topic
-			}
-			if q, ok := e.queries[pq.ID]; ok {
-				state = string(q.status().State)
-			}
-			res.Rows = append(res.Rows, []string{pq.ID, "PERSISTENT", state + ":1", pq.Sink, topic, pq.SQL})
-		}
-		return res, nil
+	case parser.ShowQueries: // show_runtime.go
+		return e.showQueries(), nil
 	case parser.ShowTopics:
 		if p.Extended {
 			return e.showTopicsExtended(ctx)

@@ -131,10 +131,77 @@ func splitJoins(q *planner.QueryPlan, service, rekeyTopic string, parts func(str
 	if _, err := c.addSub(main, nil); err != nil {
 		return nil, err
 	}
-	for _, s := range c.topo.subs {
+	for i, s := range c.topo.subs {
 		s.stateful = needsState(s.plan.Root)
+		if i < len(c.topo.subs)-1 {
+			s.stateTag = "s" + strconv.Itoa(i) + "-"
+		}
 	}
 	return c.topo, nil
+}
+
+// sources are the (non-internal) topics a join query's group reads.
+func (t *topology) sources() []string {
+	var out []string
+	for _, s := range t.subs {
+		for _, in := range s.inputs {
+			internal := false
+			for _, it := range t.internal {
+				internal = internal || it.name == in
+			}
+			if !internal {
+				out = appendNew(out, in)
+			}
+		}
+	}
+	return out
+}
+
+// internalNames lists the names of t.internal.
+func (t *topology) internalNames() []string {
+	out := make([]string, 0, len(t.internal))
+	for _, it := range t.internal {
+		out = appendNew(out, it.name)
+	}
+	return out
+}
+
+// partsOr is the sub-topology's partition count, or def when unknown.
+func (s *subTopology) partsOr(def int) int {
+	if s.parts > 0 {
+		return s.parts
+	}
+	return def
+}
+
+// globalStore reports whether table is the store of one of the
+// sub-topology's global-table joins.
+func (s *subTopology) globalStore(table string) bool {
+	for _, g := range s.globals {
+		if g.RightStore == table {
+			return true
+		}
+	}
+	return false
+}
+
+// createInternal creates the internal topics of a join query (existing
+// ones are kept; one with fewer partitions than planned is an error: its
+// records would miss their co-partitioned tasks) and records their
+// partition counts in outParts.
+func (e *Engine) createInternal(ctx context.Context, topo *topology, outParts map[string]int) error {
+	for _, it := range topo.internal {
+		n, err := e.createTopic(ctx, it.name, it.parts, nil)
+		if err != nil {
+			return err
+		}
+		if n != it.parts {
+			return rqlerr.New(rqlerr.StmtInvalidProps,
+				"internal topic %s has %d partitions, the query needs %d", it.name, n, it.parts)
+		}
+		outParts[it.name] = n
+	}
+	return nil
 }
 
 // addSub appends the sub-topology running p (rooted at p.node) and
@@ -145,7 +212,7 @@ func (c *cutter) addSub(p *part, rep *planner.Sink) (*subTopology, error) {
 	}
 	n := 0
 	for _, in := range p.inputs {
-		k, err := c.parts(in)
+		k, err := c.partsOf(in)
 		if err != nil {
 			return nil, err
 		}
@@ -162,11 +229,30 @@ func (c *cutter) addSub(p *part, rep *planner.Sink) (*subTopology, error) {
 	return s, nil
 }
 
-// internal registers an internal topic and returns its full name.
+// internal registers the internal topic "<service>-"+name and returns its
+// full name.
 func (c *cutter) internal(name string, parts int) string {
-	full := c.service + "-" + name
+	return c.internalFull(c.service+"-"+name, parts)
+}
+
+func (c *cutter) internalFull(full string, parts int) string {
 	c.topo.internal = append(c.topo.internal, internalTopic{name: full, parts: parts})
 	return full
+}
+
+// partsOf is the partition count of a topic: planned for the internal
+// ones, else the topic's.
+func (c *cutter) partsOf(topic string) (int, error) {
+	for _, it := range c.topo.internal {
+		if it.name == topic {
+			return it.parts, nil
+		}
+	}
+	n, err := c.parts(topic)
+	if err == nil && n == 0 {
+		err = rqlerr.New(rqlerr.KafkaTopicMissing, "topic %s does not exist", topic)
+	}
+	return n, err
 }
 
 // repSource is the source of an internal topic carrying rows of schema s
@@ -212,7 +298,7 @@ func (c *cutter) cut(n planner.Node, rekeyTopic string) (*part, error) {
 			return nil, rqlerr.New(rqlerr.StmtInvalidProps,
 				"the Kafka runtime cannot yet re-group the result of a table join by other columns than its key")
 		}
-		np, err := c.parts(in.inputs[0])
+		np, err := c.partsOf(in.inputs[0])
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +308,7 @@ func (c *cutter) cut(n planner.Node, rekeyTopic string) (*part, error) {
 		if err != nil {
 			return nil, err
 		}
-		np, err := c.parts(in.inputs[0])
+		np, err := c.partsOf(in.inputs[0])
 		if err != nil {
 			return nil, err
 		}
@@ -230,15 +316,12 @@ func (c *cutter) cut(n planner.Node, rekeyTopic string) (*part, error) {
 		if err != nil {
 			return nil, err
 		}
-		topic := c.internal(rekeyTopic, np)
-		c.topo.internal[len(c.topo.internal)-1].name = rekeyTopic
+		topic := c.internalFull(rekeyTopic, np)
 		rep := c.repSource("REPARTITION", topic, rk, np)
-		sub, err := c.addSub(&part{node: rk, inputs: in.inputs, internalSrc: in.internalSrc, fks: in.fks,
-			globals: in.globals}, &planner.Sink{Input: rk, Target: rep, TimestampIndex: -1})
-		if err != nil {
+		if _, err := c.addSub(&part{node: rk, inputs: in.inputs, internalSrc: in.internalSrc, fks: in.fks,
+			globals: in.globals}, &planner.Sink{Input: rk, Target: rep, TimestampIndex: -1}); err != nil {
 			return nil, err
 		}
-		_ = sub
 		return &part{node: &planner.Scan{Source: rep, P: planner.Props{Mode: rk.Props().Mode, Key: rk.Props().Key}},
 			inputs: []string{topic}, internalSrc: map[string]string{topic: firstSource(in)}}, nil
 	}
@@ -331,7 +414,7 @@ func (c *cutter) cutJoin(j *planner.Join, rekeyTopic string) (*part, error) {
 		}
 		np := parts
 		if np <= 0 {
-			if np, err = c.parts(in.inputs[0]); err != nil {
+			if np, err = c.partsOf(in.inputs[0]); err != nil {
 				return nil, err
 			}
 		}
@@ -371,11 +454,11 @@ func (c *cutter) cutForeignKey(j *planner.Join, rekeyTopic string) (*part, error
 	if len(l.inputs) == 0 || len(r.inputs) == 0 {
 		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "the Kafka runtime cannot run a foreign-key join of a global table")
 	}
-	lp, err := c.parts(l.inputs[0])
+	lp, err := c.partsOf(l.inputs[0])
 	if err != nil {
 		return nil, err
 	}
-	rp, err := c.parts(r.inputs[0])
+	rp, err := c.partsOf(r.inputs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -429,27 +512,4 @@ func partFormat(n planner.Node) (string, format.Options) {
 		return partFormat(kids[0])
 	}
 	return format.JSON, format.Options{}
-}
-
-// partitionCounter returns a lookup of topics' partition counts for
-// splitJoins: the engine's (e.mu held) for existing topics, the planned
-// count for the internal topics the cutter registered.
-func (e *Engine) partitionCounter(ctx context.Context, topo func() *topology) func(string) (int, error) {
-	return func(topic string) (int, error) {
-		if t := topo(); t != nil {
-			for _, it := range t.internal {
-				if it.name == topic {
-					return it.parts, nil
-				}
-			}
-		}
-		n, err := e.topicPartitions(ctx, topic)
-		if err != nil {
-			return 0, err
-		}
-		if n == 0 {
-			return 0, rqlerr.New(rqlerr.KafkaTopicMissing, "topic %s does not exist", topic)
-		}
-		return n, nil
-	}
 }

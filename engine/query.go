@@ -58,6 +58,14 @@ type query struct {
 	// pollWait is the session's configured poll wait (enrich.go).
 	enrichDrain bool
 	pollWait    time.Duration
+	// stores are the tasks' databases, for pull queries (pull.go).
+	stores pullStores
+	// route maps the other input partitions of multi-input tasks (joins)
+	// to their task, which tasks holds under its first input's partition
+	// (join_start.go); glob is the replica of the global tables the query
+	// joins (global.go; nil without).
+	route map[kafka.TopicPartition]*task
+	glob  *globalTables
 
 	mu        sync.Mutex
 	state     QueryState
@@ -65,9 +73,17 @@ type query struct {
 	taskNames map[string]bool
 
 	consumed, produced, committed, aborted, perrors, committedRecs, restored atomic.Int64
+
+	m queryMetrics // runtime figures (metrics.go)
 }
 
 func (q *query) status() QueryStatus {
+	st := q.lockedStatus()
+	q.m.fill(&st)
+	return st
+}
+
+func (q *query) lockedStatus() QueryStatus {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return QueryStatus{ID: q.id, SQL: q.sql, Sink: q.sink.Name, Group: q.group, State: q.state, Err: q.err,
@@ -125,6 +141,9 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 	inTxn := false
 	var start time.Time
 	err := func() error {
+		if err := q.glob.start(ctx); err != nil { // global.go: read to the end first
+			return err
+		}
 		for {
 			if !inTxn {
 				if err := s.Begin(); err != nil {
@@ -141,6 +160,9 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			}
 			for _, fe := range f.Errors {
 				q.e.log.Debug("fetch error", "query", q.id, "topic", fe.Topic, "partition", fe.Partition, "error", fe.Err)
+			}
+			if err := q.glob.follow(ctx); err != nil {
+				return err
 			}
 			if err := q.process(ctx, f.Records); err != nil {
 				return err
@@ -165,6 +187,7 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 					return err
 				}
 			}
+			q.sample(ctx, s)
 		}
 	}()
 	fctx, cancel := q.finishCtx()
@@ -183,6 +206,7 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 		q.e.log.Warn("closing query session", "query", q.id, "error", cerr)
 	}
 	q.closeTasks(fctx)
+	q.glob.close()
 	if q.reader != nil {
 		q.reader.Close()
 	}
@@ -223,7 +247,7 @@ func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error
 			commit = false
 		}
 	}
-	committed, err := s.End(ctx, commit)
+	committed, err := q.endCycle(ctx, s, commit)
 	switch {
 	case committed:
 		q.committed.Add(1)
@@ -313,7 +337,7 @@ func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
 		for j < len(recs) && recs[j].Partition == tp.Partition && recs[j].Topic == tp.Topic {
 			j++
 		}
-		if t := q.tasks[tp]; t != nil {
+		if t := q.taskOf(tp); t != nil {
 			if len(t.recs) == 0 {
 				busy = append(busy, t)
 			}
@@ -365,6 +389,10 @@ func taskName(tp kafka.TopicPartition) string {
 // onAssigned creates a task per assigned partition (inside Poll).
 func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 	for _, tp := range parts {
+		if q.topo.joins {
+			q.assignJoin(ctx, tp) // join_start.go
+			continue
+		}
 		if q.tasks[tp] != nil {
 			continue
 		}
@@ -395,7 +423,9 @@ func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 // onRevoked closes the tasks of revoked partitions (inside Poll or Close).
 func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, lost bool) {
 	for _, tp := range parts {
-		if t := q.tasks[tp]; t != nil {
+		if q.topo.joins {
+			q.revokeJoin(ctx, tp) // join_start.go
+		} else if t := q.tasks[tp]; t != nil {
 			t.close(ctx)
 			delete(q.tasks, tp)
 		}

@@ -67,6 +67,8 @@ func readQueryConfig(props map[string]string) (queryConfig, error) {
 // properties, operators, the Kafka clients) fails here, synchronously;
 // the query then runs on its own goroutine until stopped.
 func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Source, plan *planner.QueryPlan) error {
+	catPlan := plan
+	plan = planner.MaterializeQuery(plan) // pull queries read CTAS results from state (pull.go)
 	props := make(map[string]string, len(e.cat.Props))
 	for k, v := range e.cat.Props {
 		props[k] = v
@@ -88,11 +90,17 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		return rqlerr.New(rqlerr.KafkaTopicMissing, "topic %s of source %s does not exist", srcTopic, scans[0].Source.Name)
 	}
 	group := e.opts.ServiceID + "-" + plan.ID
-	topo, err := splitQuery(plan, e.opts.ServiceID, group+"-PartitionBy-repartition", srcParts)
+	var topo *topology
+	if hasJoin(plan.Root) { // join_topology.go
+		topo, err = splitJoins(plan, e.opts.ServiceID, group+"-PartitionBy-repartition",
+			func(t string) (int, error) { return e.topicPartitions(ctx, t) })
+	} else {
+		topo, err = splitQuery(plan, e.opts.ServiceID, group+"-PartitionBy-repartition", srcParts)
+	}
 	if err != nil {
 		return err
 	}
-	if len(topo.subs) > 1 && topo.subs[0].repKeys != nil && srcParts > 1 &&
+	if !topo.joins && len(topo.subs) > 1 && topo.subs[0].repKeys != nil && srcParts > 1 &&
 		topo.subs[1].plan.Scans()[0].Source.Kind == parser.KindTable {
 		// The undo of a row's previous value must reach the task of its
 		// previous group: that needs the old value carried through the
@@ -108,6 +116,9 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 			return err
 		}
 		outParts[topo.repartition] = n
+	}
+	if err := e.createInternal(ctx, topo, outParts); err != nil {
+		return err
 	}
 	n, err := e.topicPartitions(ctx, sink.Topic)
 	if err != nil {
@@ -135,10 +146,17 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		}
 		if sub.stateful {
 			for _, spec := range tableSpecs(t.pipe) {
+				if sub.globalStore(spec.Name) {
+					continue // no changelog: the table's topic is its source of truth (global.go)
+				}
 				c := changelog{table: spec.Name, topic: e.changelogTopic(plan.ID, spec.Name)}
+				if spec.Kind == state.Window {
+					c.retention = spec.Retention
+				}
 				q.changelogs = append(q.changelogs, c)
+				sub.changelogs = append(sub.changelogs, c)
 				q.internal = append(q.internal, c.topic)
-				outParts[c.topic] = srcParts
+				outParts[c.topic] = sub.partsOr(srcParts)
 			}
 		}
 		t.close(ctx)
@@ -146,18 +164,29 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	if topo.repartition != "" {
 		q.internal = append(q.internal, topo.repartition)
 	}
-	if err := e.createChangelogs(ctx, q.changelogs, srcParts); err != nil {
+	sources := []string{srcTopic}
+	if topo.joins {
+		for _, sub := range topo.subs {
+			if err := e.createChangelogs(ctx, sub.changelogs, sub.parts); err != nil {
+				return err
+			}
+		}
+		sources = topo.sources()
+		q.internal = append(q.internal, topo.internalNames()...)
+		q.glob = newGlobalTables(q)
+	} else if err := e.createChangelogs(ctx, q.changelogs, srcParts); err != nil {
 		return err
 	}
 	if qc.reset == "latest" {
-		if err := kafka.SeedGroupOffsets(ctx, group, []string{srcTopic}, e.clientOpts()...); err != nil {
+		if err := kafka.SeedGroupOffsets(ctx, group, sources, e.clientOpts()...); err != nil {
 			return err
 		}
 	}
-	topics := []string{srcTopic}
+	topics := append([]string(nil), sources...)
 	if topo.repartition != "" {
 		topics = append(topics, topo.repartition)
 	}
+	topics = append(topics, topo.internalNames()...)
 	pollWait := qc.interval / 2
 	pollWait = min(max(pollWait, 5*time.Millisecond), 100*time.Millisecond)
 	q.pollWait = pollWait
@@ -170,6 +199,11 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		// every key and value back into Go saves an allocation per record.
 		kafka.Property("producer.go.delivery.report.fields", "none"),
 		kafka.OnAssigned(q.onAssigned), kafka.OnRevoked(q.onRevoked))
+	if topo.joins {
+		// The range assignor gives partition p of every topic of a
+		// sub-topology (co-partitioned: equal counts) to the same member.
+		opts = append(opts, kafka.Property("consumer.partition.assignment.strategy", "range"))
+	}
 	sess, err := kafka.NewSession(ctx, opts...)
 	if err != nil {
 		return err
@@ -178,7 +212,7 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	q.cancel, q.done = cancel, make(chan struct{})
 	e.queries[plan.ID] = q
 	e.order = append(e.order, plan.ID)
-	e.cat.AddQuery(&planner.PersistentQuery{ID: plan.ID, SQL: sql, Plan: plan, Sink: sink.Name, Sources: plan.Sources})
+	e.cat.AddQuery(&planner.PersistentQuery{ID: plan.ID, SQL: sql, Plan: catPlan, Sink: sink.Name, Sources: plan.Sources})
 	e.log.Info("query started", "query", plan.ID, "group", group, "guarantee", qc.guarantee.String(),
 		"commit.interval", qc.interval, "topics", topics)
 	go q.run(qctx, sess)
@@ -217,7 +251,7 @@ func (e *Engine) stopQueryLocked(ctx context.Context, id string) {
 func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTopology) (*task, error) {
 	t := &task{q: q, tp: tp, sub: sub}
 	if sub.stateful && tp.Partition >= 0 {
-		st, err := q.openTaskState(ctx, tp.Partition)
+		st, err := q.openTaskState(ctx, sub, tp.Partition)
 		if err != nil {
 			return nil, err
 		}
@@ -228,6 +262,9 @@ func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTo
 			t.st.close()
 		}
 		return nil, err
+	}
+	if t.st != nil {
+		q.stores.add(t.st.db) // for pull queries (pull.go)
 	}
 	return t, nil
 }
@@ -240,9 +277,9 @@ func (t *task) build(ctx context.Context) error {
 		Emit: exec.RecordSinkFunc(t.emit), DeadLetters: exec.RecordSinkFunc(t.emit)}
 	switch {
 	case t.st != nil:
-		o.State = t.st.txn
+		o.State = q.stateView(sub, t.st.txn) // global.go
 	case sub.stateful:
-		o.State = state.NewTxn(nil)
+		o.State = q.stateView(sub, state.NewTxn(nil))
 	}
 	if sub.repSink != nil {
 		o.Emit = nil
@@ -253,6 +290,10 @@ func (t *task) build(ctx context.Context) error {
 		return err
 	}
 	t.pipe = pipe
+	if err := t.wireJoins(); err != nil { // join_task.go
+		_ = pipe.Close(ctx)
+		return err
+	}
 	if sub.repSink != nil {
 		t.rep, err = exec.NewSink(sub.repSink, exec.RecordSinkFunc(t.emitRepartition), nil)
 		if err == nil {

@@ -27,9 +27,13 @@ import (
 const checkpointEvery = 2 * time.Second
 
 // changelog is one state table of a stateful sub-topology and its topic.
+// A window store purged by time (retention > 0: a stream-stream join's)
+// drops whole segments with a range delete, which is no changelog record:
+// its topic expires records by time too (cleanup.policy compact,delete).
 type changelog struct {
-	table string
-	topic string
+	table     string
+	topic     string
+	retention int64
 }
 
 // changelogTopic names the changelog of table for query id: the store name
@@ -100,16 +104,22 @@ type taskState struct {
 func ckptName(topic string, p int32) string { return topic + "/" + strconv.Itoa(int(p)) }
 
 // openTaskState opens (creating) the database of partition p of q's
-// stateful sub-topology and restores it from the changelogs.
-func (q *query) openTaskState(ctx context.Context, p int32) (*taskState, error) {
-	dir := filepath.Join(q.e.queryStateDir(q.id), strconv.Itoa(int(p)))
+// stateful sub-topology sub and restores it from the changelogs. (A query
+// with joins may have several stateful sub-topologies, each with its own
+// changelogs and directories; see subTopology.stateTag.)
+func (q *query) openTaskState(ctx context.Context, sub *subTopology, p int32) (*taskState, error) {
+	logs := q.changelogs
+	if q.topo.joins {
+		logs = sub.changelogs
+	}
+	dir := filepath.Join(q.e.queryStateDir(q.id), sub.stateTag+strconv.Itoa(int(p)))
 	db, err := state.Open(dir, state.Options{})
 	if err != nil {
 		return nil, err
 	}
-	ts := &taskState{dir: dir, db: db, txn: state.NewTxn(db), logs: q.changelogs, part: p,
+	ts := &taskState{dir: dir, db: db, txn: state.NewTxn(db), logs: logs, part: p,
 		byTable: map[string]string{}, ckpt: state.Offsets{}}
-	for _, c := range q.changelogs {
+	for _, c := range logs {
 		ts.byTable[c.table] = c.topic
 	}
 	if err := q.restore(ctx, ts); err != nil {
@@ -156,7 +166,9 @@ func (q *query) restore(ctx context.Context, ts *taskState) error {
 		}
 		b := ts.db.NewBatch()
 		next := from
+		prog := q.restoreBegin(name, high-from) // metrics.go
 		n, err := r.Read(ctx, c.topic, ts.part, from, high, func(rec *kafka.Record) error {
+			prog.step()
 			if rec.Value == nil {
 				b.Delete(c.table, rec.Key)
 			} else {
@@ -168,6 +180,7 @@ func (q *query) restore(ctx context.Context, ts *taskState) error {
 			}
 			return nil
 		})
+		q.restoreEnd(prog)
 		if err != nil {
 			return rqlerr.Wrap(rqlerr.CodeOf(err), err, "restoring %s", name)
 		}
@@ -246,7 +259,14 @@ func (ts *taskState) close() {
 // tables with parts partitions (existing ones are kept).
 func (e *Engine) createChangelogs(ctx context.Context, logs []changelog, parts int) error {
 	for _, c := range logs {
-		n, err := e.createTopic(ctx, c.topic, parts, map[string]string{"cleanup.policy": "compact"})
+		configs := map[string]string{"cleanup.policy": "compact"}
+		if c.retention > 0 {
+			// Kept at least the store's retention (plus a day, as Kafka
+			// Streams' windowstore.changelog.additional.retention.ms).
+			configs = map[string]string{"cleanup.policy": "compact,delete",
+				"retention.ms": strconv.FormatInt(c.retention+24*time.Hour.Milliseconds(), 10)}
+		}
+		n, err := e.createTopic(ctx, c.topic, parts, configs)
 		if err != nil {
 			return err
 		}

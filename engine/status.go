@@ -1,6 +1,9 @@
 package engine
 
-import "sort"
+import (
+	"sort"
+	"time"
+)
 
 // QueryState is the state of a persistent query on this engine.
 type QueryState string
@@ -12,6 +15,9 @@ const (
 	StateError QueryState = "ERROR"
 	// StateStopped: the query was terminated or the engine closed.
 	StateStopped QueryState = "STOPPED"
+	// StateRestoring: the query runs, but some of its tasks are
+	// restoring their state from changelogs (QueryStatus.Restoring).
+	StateRestoring QueryState = "RESTORING"
 )
 
 // QueryStatus describes a persistent query as this engine runs it. The
@@ -41,6 +47,24 @@ type QueryStatus struct {
 	// StateTopics lists the query's internal topics: changelogs, then
 	// the repartition topic, if any.
 	StateTopics []string
+
+	// Runtime figures (metrics.go), refreshed about every second by the
+	// query's loop (Sampled: when; zero before the first time).
+	// InRate and OutRate are records consumed and produced per second
+	// (moving averages over about 5 s; 0 unless running).
+	InRate, OutRate float64
+	// Lag lists the owned input partitions' lag, sorted; TotalLag sums
+	// the known ones (-1 when none is known yet).
+	Lag      []PartitionLag
+	TotalLag int64
+	Sampled  time.Time
+	// CommitLatency times the committed cycles' commits.
+	CommitLatency LatencySummary
+	// Restoring lists the stores being restored now (State is then
+	// StateRestoring).
+	Restoring []RestoreProgress
+	// Enrichments are the counters of each ENRICH USING ASYNC.
+	Enrichments []EnrichmentStatus
 }
 
 // Queries returns the status of every persistent query started by this

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rql/rql/exec"
+	"github.com/rql/rql/format"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/rqlerr"
@@ -39,6 +40,11 @@ type task struct {
 	// as is the asynchronous enrichment plumbing (enrich.go); nil
 	// without ENRICH USING ASYNC.
 	as *taskAsync
+	// jt is the join plumbing (join_task.go): nil for a task reading one
+	// topic without foreign-key joins. repSerde, for a join repartition,
+	// serializes the join key that places a record (see groupPartition).
+	jt       *joinTask
+	repSerde format.Serde
 
 	// Per fetch: the records to process (a run of the fetch, in offset
 	// order), what they produced (outputs and processing-log records, in
@@ -66,15 +72,10 @@ func (t *task) process(ctx context.Context) {
 		t.processAsync(ctx)
 		return
 	}
-	t.in = t.in[:0]
-	for _, r := range t.recs {
-		t.in = append(t.in, toExec(r, t.sub.fromRepartition))
-	}
-	if err := t.pipe.Push(ctx, t.tp.Topic, t.in); err != nil {
+	if err := t.push(ctx); err != nil { // join_task.go
 		t.err = rqlerr.Wrap(rqlerr.CodeOf(err), err, "query %s, task %s", t.q.id, taskName(t.tp))
 		t.failed = true
 	}
-	clear(t.in)
 }
 
 // close releases the operators and the state; it may be called more
@@ -97,6 +98,7 @@ func (t *task) close(ctx context.Context) {
 				t.q.e.log.Warn("storing the state checkpoint", "query", t.q.id, "partition", t.tp.Partition, "error", err)
 			}
 		}
+		t.q.stores.remove(t.st.db)
 		t.st.close()
 	}
 }
@@ -134,7 +136,9 @@ func (t *task) emitRepartition(_ context.Context, r exec.Record) error {
 
 // groupPartition is the repartition topic partition of a GROUP BY row:
 // murmur2 of its encoded grouping values (rows with a NULL grouping value,
-// which the aggregation drops, go to partition 0).
+// which the aggregation drops, go to partition 0); of a join side's row:
+// murmur2 of its join key serialized as the co-partitioned side's keys
+// (repSerde).
 func (t *task) groupPartition(r *exec.Row) int32 {
 	n := t.q.outParts[t.sub.repSink.Target.Topic]
 	if n <= 1 {
@@ -148,6 +152,13 @@ func (t *task) groupPartition(r *exec.Row) int32 {
 		}
 		vals[i] = v
 	}
+	if t.repSerde != nil {
+		p, err := keyPartition(t.repSerde, vals, n)
+		if err != nil {
+			return 0
+		}
+		return p
+	}
 	enc, err := exec.EncodeKey(nil, vals...)
 	if err != nil {
 		return 0
@@ -160,8 +171,8 @@ func (t *task) groupPartition(r *exec.Row) int32 {
 // sub-topology of a PARTITION BY name the source topic (the partition and
 // offset are the source record's already).
 func (t *task) logEntry(en exec.LogEntry) {
-	if t.sub.fromRepartition && en.Topic == t.sub.topic {
-		en.Topic = t.sub.srcTopic
+	if src, ok := t.sub.fromInternal(en.Topic); ok {
+		en.Topic = src
 	}
 	q := t.q
 	q.perrors.Add(1)

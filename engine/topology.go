@@ -41,6 +41,51 @@ type subTopology struct {
 	// enrichCkpt marks a sub-topology whose asynchronous enrichment keeps
 	// its checkpoint in a state table (enrich.go).
 	enrichCkpt bool
+
+	// Joins (join_topology.go). inputs are the topics the sub-topology
+	// reads, topic first (nil: topic alone); a task owns partition p of
+	// each, and parts is their partition count (0: the source's).
+	// internalSrc maps an input that is a repartition topic to the source
+	// topic its rows come from.
+	inputs      []string
+	internalSrc map[string]string
+	parts       int
+	// repFormat, when set, serializes a join repartition record's key
+	// values (repKeys) to choose its partition: where the co-partitioned
+	// side keeps that key.
+	repFormat *keyFormat
+	// fks are the halves of foreign-key joins the sub-topology runs;
+	// globals its global-table joins (global.go).
+	fks     []fkRole
+	globals []*planner.Join
+	// changelogs are the sub-topology's state tables (a query with joins
+	// may have several stateful sub-topologies); stateTag prefixes its
+	// tasks' state directories ("" for the last sub-topology).
+	changelogs []changelog
+	stateTag   string
+}
+
+// readsTopic reports whether the sub-topology reads topic.
+func (s *subTopology) readsTopic(topic string) bool {
+	if len(s.inputs) == 0 {
+		return s.topic == topic
+	}
+	for _, in := range s.inputs {
+		if in == topic {
+			return true
+		}
+	}
+	return false
+}
+
+// fromInternal reports whether records of topic carry srcHeader (a
+// repartition topic), and names the source topic they come from.
+func (s *subTopology) fromInternal(topic string) (string, bool) {
+	if s.fromRepartition && topic == s.topic {
+		return s.srcTopic, true
+	}
+	src, ok := s.internalSrc[topic]
+	return src, ok
 }
 
 // topology is a persistent query split at its PARTITION BY.
@@ -48,6 +93,11 @@ type topology struct {
 	subs []*subTopology
 	// repartition is the internal topic ("" without PARTITION BY).
 	repartition string
+	// joins marks a query with joins, cut by splitJoins: internal lists
+	// its internal topics (repartition, subscription, response) with
+	// their partition counts.
+	joins    bool
+	internal []internalTopic
 }
 
 // splitQuery splits q at its Rekey node (PARTITION BY) or its
@@ -205,12 +255,12 @@ func srcPos(partition int32, offset int64) []byte {
 }
 
 // checkSupported rejects plans with operators the Kafka runtime does not
-// run yet (joins, enrichment). Aggregations (windowed or not), table
-// filters and materializations run with state stores (state.go).
+// run yet. Aggregations (windowed or not), table filters,
+// materializations and joins run with state stores (state.go).
 func checkSupported(n planner.Node) error {
 	switch n.(type) {
 	case *planner.Scan, *planner.Filter, *planner.FlatMap, *planner.Rekey, *planner.Project, *planner.Sink,
-		*planner.Aggregate, *planner.Repartition, *planner.Materialize, *planner.Enrich:
+		*planner.Aggregate, *planner.Repartition, *planner.Materialize, *planner.Enrich, *planner.Join:
 	default:
 		return rqlerr.New(rqlerr.StmtInvalidProps,
 			"the Kafka runtime does not run %s yet (filter, project, table functions, PARTITION BY, aggregations and windows)", n)

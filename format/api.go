@@ -61,3 +61,13 @@ func ToJSON(v sqltypes.Value, t *sqltypes.Type) any { return toJSON(v, t) }
 // FormatDouble prints f as Java's Double.toString does: 1.0, 0.1, 1.0E7,
 // 1.0E-5, NaN, Infinity.
 func FormatDouble(f float64) string { return formatDouble(f) }
+
+// CheckKeyColumns returns ksqlDB's error (FormatUnsupported) for the first
+// key column whose type contains a MAP, which no key format accepts (maps
+// may serialize inconsistently); nil otherwise. NewKeySerde checks it
+// before anything else.
+func CheckKeyColumns(cols []sqltypes.Column) error { return checkMapKeys(cols) }
+
+// ContainsMap reports whether t is a MAP or holds one (as an array element
+// or a struct field, at any depth). A nil t holds none.
+func ContainsMap(t *sqltypes.Type) bool { return containsMap(t) }

@@ -193,11 +193,13 @@ type DescribeFunction struct {
 	Name string
 }
 
-// Explain is EXPLAIN statement or EXPLAIN query_id.
+// Explain is EXPLAIN [ANALYZE] statement or EXPLAIN [ANALYZE] query_id.
+// ANALYZE (rql's) adds the running query's runtime figures.
 type Explain struct {
 	StmtBase
 	Statement Statement // nil when QueryID is set
 	QueryID   string
+	Analyze   bool
 }
 
 // Terminate is TERMINATE query_id or TERMINATE ALL.

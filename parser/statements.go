@@ -433,6 +433,10 @@ func (p *parser) describe() Statement {
 func (p *parser) explain() Statement {
 	e := &Explain{StmtBase: p.baseFrom(p.i)}
 	p.next()
+	if p.peek().is("ANALYZE") && p.peekAt(1).isName() {
+		p.next()
+		e.Analyze = true
+	}
 	t := p.peek()
 	if t.is("SELECT") || t.is("CREATE") || t.is("INSERT") {
 		e.Statement = p.statementAt(p.i)

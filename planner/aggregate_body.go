@@ -30,28 +30,14 @@ func (p *stmtPlanner) planAggBody(q *parser.Query, node Node, sc *scope, src *So
 	shape := &queryShape{source: &result, sources: []string{src.Name}}
 	agg := ap.node
 	if !persistent {
-		out := &sqltypes.Schema{}
-		var exprs []Expr
-		for _, it := range proj {
-			out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
-			exprs = append(exprs, it.expr)
-		}
-		shape.root = &Project{Input: agg, Exprs: exprs, Out: out, Mode: Upsert}
+		shape.root = transientProject(agg, proj, Upsert)
 		return shape, nil
 	}
-	for _, it := range proj {
-		if it.expr.Type().Kind == sqltypes.KindNull {
-			return nil, rqlerr.At(rqlerr.BindType, it.pos, "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
-		}
-	}
-	if tsCol != "" && !hasItem(proj, tsCol) {
-		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", tsCol)
+	if err := checkSinkItems(proj, tsCol); err != nil {
+		return nil, err
 	}
 	if err := markGroupKeys(proj, agg.GroupBy, sinkName); err != nil {
-		if e, ok := err.(*rqlerr.Error); ok && !e.Pos.IsValid() {
-			e.Pos = q.Pos
-		}
-		return nil, err
+		return nil, atPos(err, q.Pos)
 	}
 	out := &sqltypes.Schema{}
 	var exprs []Expr

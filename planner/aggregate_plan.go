@@ -112,7 +112,7 @@ func (a *aggBinder) bindCall(x *parser.Call) (*AggCall, error) {
 	for i := 0; i < ncol; i++ {
 		e := args[i]
 		if i < len(res.ArgTypes) && res.ArgTypes[i] != nil && !isGenericish(res.ArgTypes[i]) {
-			e = argCast(e, res.ArgTypes[i])
+			e = implicitCast(e, res.ArgTypes[i])
 		}
 		call.Args = append(call.Args, e)
 	}

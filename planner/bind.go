@@ -362,20 +362,16 @@ func comparableType(op CmpOp, lt, rt *sqltypes.Type) (*sqltypes.Type, bool) {
 		return commonNumeric(lt, rt), true
 	case lt.Kind == rt.Kind && lt.IsPrimitive():
 		return lt, true
-	case isTemporal(lt) && isTemporal(rt):
+	case udf.IsTemporal(lt.Kind) && udf.IsTemporal(rt.Kind):
 		return sqltypes.TimestampT, true
-	case isTemporal(lt) && rt.Kind == sqltypes.KindString:
+	case udf.IsTemporal(lt.Kind) && rt.Kind == sqltypes.KindString:
 		return lt, true
-	case isTemporal(rt) && lt.Kind == sqltypes.KindString:
+	case udf.IsTemporal(rt.Kind) && lt.Kind == sqltypes.KindString:
 		return rt, true
 	case !lt.IsPrimitive() && lt.Equal(rt) && (op == CmpEq || op == CmpNe || op == CmpIsDistinct || op == CmpIsNotDistinct):
 		return lt, true
 	}
 	return nil, false
-}
-
-func isTemporal(t *sqltypes.Type) bool {
-	return t.Kind == sqltypes.KindTimestamp || t.Kind == sqltypes.KindDate || t.Kind == sqltypes.KindTime
 }
 
 // commonNumeric is the widest of two numeric types: INT < BIGINT <
@@ -385,7 +381,7 @@ func commonNumeric(a, b *sqltypes.Type) *sqltypes.Type {
 		return sqltypes.Double
 	}
 	if a.Kind == sqltypes.KindDecimal || b.Kind == sqltypes.KindDecimal {
-		da, db := toDecimalType(a), toDecimalType(b)
+		da, db := udf.DecimalFor(a), udf.DecimalFor(b)
 		s := max(da.Scale, db.Scale)
 		p := max(da.Precision-da.Scale, db.Precision-db.Scale) + s
 		return sqltypes.DecimalOf(min(p, 38), s)
@@ -394,17 +390,6 @@ func commonNumeric(a, b *sqltypes.Type) *sqltypes.Type {
 		return sqltypes.Bigint
 	}
 	return sqltypes.Int
-}
-
-// toDecimalType is the DECIMAL an integer type widens to.
-func toDecimalType(t *sqltypes.Type) *sqltypes.Type {
-	switch t.Kind {
-	case sqltypes.KindInt:
-		return sqltypes.DecimalOf(10, 0)
-	case sqltypes.KindBigint:
-		return sqltypes.DecimalOf(19, 0)
-	}
-	return t
 }
 
 // implicitCast wraps e in an implicit cast to t unless it already has t.
@@ -434,7 +419,7 @@ func (b *binder) arith(x *parser.Binary, op ArithOp, l, r Expr) (Expr, error) {
 	}
 	t := arithType(op, lt, rt)
 	if t.Kind == sqltypes.KindDecimal {
-		return &Arith{P: x.Pos, Op: op, L: implicitCast(l, toDecimalType(lt)), R: implicitCast(r, toDecimalType(rt)), T: t}, nil
+		return &Arith{P: x.Pos, Op: op, L: implicitCast(l, udf.DecimalFor(lt)), R: implicitCast(r, udf.DecimalFor(rt)), T: t}, nil
 	}
 	return &Arith{P: x.Pos, Op: op, L: implicitCast(l, t), R: implicitCast(r, t), T: t}, nil
 }
@@ -451,7 +436,7 @@ func arithType(op ArithOp, lt, rt *sqltypes.Type) *sqltypes.Type {
 		}
 		return sqltypes.Int
 	}
-	a, c := toDecimalType(lt), toDecimalType(rt)
+	a, c := udf.DecimalFor(lt), udf.DecimalFor(rt)
 	p1, s1, p2, s2 := a.Precision, a.Scale, c.Precision, c.Scale
 	var p, s int
 	switch op {

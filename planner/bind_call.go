@@ -72,7 +72,7 @@ func (b *binder) bindCall(x *parser.Call) (Expr, error) {
 			continue
 		}
 		if i < len(res.ArgTypes) && res.ArgTypes[i] != nil && !isGenericish(res.ArgTypes[i]) {
-			args[i] = argCast(args[i], res.ArgTypes[i])
+			args[i] = implicitCast(args[i], res.ArgTypes[i])
 		}
 	}
 	if def.Kind == udf.Table {
@@ -93,39 +93,12 @@ var timeUnitFuncs = map[string]bool{"DATEADD": true, "DATESUB": true, "TIMEADD":
 var timeUnits = map[string]bool{"NANOSECOND": true, "MICROSECOND": true, "MILLISECOND": true,
 	"SECOND": true, "MINUTE": true, "HOUR": true, "DAY": true}
 
-// argCast converts a call argument to its parameter type; decimals keep
-// their own precision (functions take any DECIMAL).
-func argCast(e Expr, t *sqltypes.Type) Expr {
-	if e.Type().Equal(t) {
-		return e
-	}
-	if e.Type().Kind == sqltypes.KindDecimal && t.Kind == sqltypes.KindDecimal {
-		return e
-	}
-	return &Cast{P: e.Pos(), X: e, To: t, Implicit: true}
-}
-
-// isGenericish reports whether t still contains type variables or ANY (the
-// argument is then passed as it is).
+// isGenericish reports whether t is nil or still contains type variables,
+// ANY or a lambda (the argument is then passed as it is).
 func isGenericish(t *sqltypes.Type) bool {
-	if t == nil {
-		return true
-	}
-	switch t.Kind {
-	case sqltypes.KindAny, sqltypes.KindGeneric, sqltypes.KindLambda:
-		return true
-	case sqltypes.KindArray:
-		return isGenericish(t.Elem)
-	case sqltypes.KindMap:
-		return isGenericish(t.Key) || isGenericish(t.Elem)
-	case sqltypes.KindStruct:
-		for _, f := range t.Fields {
-			if isGenericish(f.Type) {
-				return true
-			}
-		}
-	}
-	return false
+	return t == nil || udf.ContainsType(t, func(u *sqltypes.Type) bool {
+		return u.Kind == sqltypes.KindAny || u.Kind == sqltypes.KindGeneric || u.Kind == sqltypes.KindLambda
+	})
 }
 
 // bindLambda binds a lambda's body with the given parameter types.

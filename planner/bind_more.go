@@ -91,7 +91,7 @@ func widenType(a, b *sqltypes.Type) (*sqltypes.Type, bool) {
 			fs[i] = sqltypes.Field{Name: f.Name, Type: ft}
 		}
 		return sqltypes.StructOf(fs...), true
-	case isTemporal(a) && isTemporal(b):
+	case udf.IsTemporal(a.Kind) && udf.IsTemporal(b.Kind):
 		return sqltypes.TimestampT, true
 	}
 	return nil, false

@@ -137,10 +137,8 @@ func (p *stmtPlanner) finishSource(src *Source, w *withProps, sink bool) error {
 // ksqlDB's words.
 func checkFormats(src *Source) error {
 	key := src.Schema.Key()
-	for _, c := range key {
-		if containsMap(c.Type) {
-			return rqlerr.New(rqlerr.FormatUnsupported, "Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", c.Name, c.Type)
-		}
+	if err := format.CheckKeyColumns(key); err != nil {
+		return err
 	}
 	if src.KeyFormat != format.None || len(key) > 0 {
 		if _, err := format.NewKeySerde(src.KeyFormat, key, src.KeyOpts); err != nil {
@@ -172,22 +170,6 @@ func formatErr(what, fm string, cols []sqltypes.Column, err error) error {
 	return &rqlerr.Error{Code: rqlerr.FormatUnsupported, Err: err,
 		Msg: what + " format does not support schema.\nformat: " + fm + "\nschema: Persistence{columns=[" +
 			strings.Join(parts, ", ") + "], features=[]}\nreason: " + msg}
-}
-
-func containsMap(t *sqltypes.Type) bool {
-	switch t.Kind {
-	case sqltypes.KindMap:
-		return true
-	case sqltypes.KindArray:
-		return containsMap(t.Elem)
-	case sqltypes.KindStruct:
-		for _, f := range t.Fields {
-			if containsMap(f.Type) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func colList(cols []sqltypes.Column) string {

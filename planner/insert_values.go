@@ -6,6 +6,7 @@ import (
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/rqlerr"
 	"github.com/rql/rql/sqltypes"
+	"github.com/rql/rql/udf"
 )
 
 func (p *stmtPlanner) insertValues(s *parser.InsertValues) (StatementPlan, error) {
@@ -74,7 +75,7 @@ func valueCoercible(from, to *sqltypes.Type) bool {
 	if from.IsNumeric() && to.IsNumeric() {
 		return true
 	}
-	if from.Kind == sqltypes.KindString && isTemporal(to) {
+	if from.Kind == sqltypes.KindString && udf.IsTemporal(to.Kind) {
 		return true
 	}
 	if from.Kind == sqltypes.KindArray && to.Kind == sqltypes.KindArray {

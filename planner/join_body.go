@@ -34,13 +34,9 @@ func (p *stmtPlanner) planJoinBody(q *parser.Query, j *parser.Join, sinkName str
 	}
 
 	if q.Where != nil {
-		b := &binder{reg: p.reg, scope: sc, clause: "WHERE", aggHook: p.whereAggregate(sc)}
-		pred, err := b.bind(q.Where)
+		pred, err := p.bindWhere(q.Where, sc)
 		if err != nil {
-			return nil, clauseErr("WHERE", err)
-		}
-		if k := pred.Type().Kind; k != sqltypes.KindBoolean && k != sqltypes.KindNull {
-			return nil, rqlerr.At(rqlerr.BindType, q.Where.Position(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
+			return nil, err
 		}
 		f := &Filter{Input: node, Pred: pred}
 		if t.table {
@@ -83,41 +79,21 @@ func (p *stmtPlanner) planJoinBody(q *parser.Query, j *parser.Join, sinkName str
 		}
 		return nil, err
 	}
-	if len(b.tableCalls) > 0 {
-		out := &sqltypes.Schema{Columns: append([]sqltypes.Column(nil), node.Schema().Columns...)}
-		for i, c := range b.tableCalls {
-			out.Columns = append(out.Columns, sqltypes.Column{Name: synthName(i), Type: c.Fn.Return})
-		}
-		node = &FlatMap{Input: node, Calls: b.tableCalls, Out: out}
-	}
+	node = withTableCalls(node, b.tableCalls)
 	if err := nameItems(proj, newAliasGen(sc, q.Select)); err != nil {
 		return nil, err
 	}
 	shape := &queryShape{source: &res, sources: sources}
 	if !persistent {
-		out := &sqltypes.Schema{}
-		var exprs []Expr
-		for _, it := range proj {
-			out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
-			exprs = append(exprs, it.expr)
-		}
-		shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}
+		shape.root = transientProject(node, proj, mode)
 		return shape, nil
 	}
-	for _, it := range proj {
-		if it.expr.Type().Kind == sqltypes.KindNull {
-			return nil, rqlerr.At(rqlerr.BindType, it.pos, "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
-		}
-	}
-	if tsCol != "" && !hasItem(proj, tsCol) {
-		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", tsCol)
+	if err := checkSinkItems(proj, tsCol); err != nil {
+		return nil, err
 	}
 	keys, err := markJoinKeys(proj, t, sinkName)
 	if err != nil {
-		if e, ok := err.(*rqlerr.Error); ok && !e.Pos.IsValid() {
-			e.Pos = q.Pos
-		}
-		return nil, err
+		return nil, atPos(err, q.Pos)
 	}
 	out := &sqltypes.Schema{}
 	var exprs []Expr
@@ -125,24 +101,12 @@ func (p *stmtPlanner) planJoinBody(q *parser.Query, j *parser.Join, sinkName str
 		out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type(), NS: sqltypes.NSKey})
 		exprs = append(exprs, it.expr)
 	}
-	nval := 0
-	for _, it := range proj {
-		if it.key {
-			continue
-		}
-		nval++
-		out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
-		exprs = append(exprs, it.expr)
+	exprs, err = addValueColumns(out, exprs, proj, q.Pos)
+	if err != nil {
+		return nil, err
 	}
-	if nval == 0 {
-		return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "The projection contains no value columns.")
-	}
-	seen := map[string]bool{}
-	for _, c := range out.Columns {
-		if seen[c.Name] {
-			return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "Duplicate column names in projection: `%s`", c.Name)
-		}
-		seen[c.Name] = true
+	if err := checkDuplicateColumns(out, q.Pos); err != nil {
+		return nil, err
 	}
 	shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}
 	return shape, nil
@@ -331,25 +295,18 @@ func (p *stmtPlanner) planJoinPartition(q *parser.Query, t *joinTree, node Node,
 		return nil, err
 	}
 	shape := &queryShape{source: res, sources: sources}
-	out := &sqltypes.Schema{}
-	var exprs []Expr
 	if !persistent {
-		for _, it := range proj {
-			out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
-			exprs = append(exprs, it.expr)
-		}
-		shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: Append}
+		shape.root = transientProject(node, proj, Append)
 		return shape, nil
 	}
-	if tsCol != "" && !hasItem(proj, tsCol) {
-		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", tsCol)
-	}
-	if err := markKeys(proj, keyIdx, keyDesc, keyNames, sinkName, true, false); err != nil {
-		if e, ok := err.(*rqlerr.Error); ok && !e.Pos.IsValid() {
-			e.Pos = q.Pos
-		}
+	if err := checkTimestampItem(proj, tsCol); err != nil {
 		return nil, err
 	}
+	if err := markKeys(proj, keyIdx, keyDesc, keyNames, sinkName, true, false); err != nil {
+		return nil, atPos(err, q.Pos)
+	}
+	out := &sqltypes.Schema{}
+	var exprs []Expr
 	for _, ki := range keyIdx {
 		for _, it := range proj {
 			if c, ok := it.expr.(*ColRef); ok && it.key && c.Index == ki {
@@ -358,17 +315,9 @@ func (p *stmtPlanner) planJoinPartition(q *parser.Query, t *joinTree, node Node,
 			}
 		}
 	}
-	nval := 0
-	for _, it := range proj {
-		if it.key {
-			continue
-		}
-		nval++
-		out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
-		exprs = append(exprs, it.expr)
-	}
-	if nval == 0 {
-		return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "The projection contains no value columns.")
+	exprs, err = addValueColumns(out, exprs, proj, q.Pos)
+	if err != nil {
+		return nil, err
 	}
 	shape.root = &Project{Input: node, Exprs: exprs, Out: out, Mode: Append}
 	return shape, nil

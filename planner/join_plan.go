@@ -286,7 +286,7 @@ func (p *stmtPlanner) planJoin(j *parser.Join) (*joinTree, error) {
 	if !lt.Equal(rtp) {
 		return nil, rqlerr.At(rqlerr.BindType, j.Pos, "Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", ops[2].text, ops[2].expr.Type(), ops[3].text, ops[3].expr.Type())
 	}
-	if kind != JoinForeignKey && containsMap(lt) {
+	if kind != JoinForeignKey && format.ContainsMap(lt) {
 		name := l.keyName
 		if c, ok := lo.comb.(*ColRef); ok {
 			name = colName(comb, c.Index)

@@ -77,13 +77,9 @@ func (p *stmtPlanner) pullQuery(s *parser.SelectStmt) (StatementPlan, error) {
 	sc.windowed = src.Window != nil
 	plan := &PullPlan{Source: src, Store: store, Limit: limit}
 	if q.Where != nil {
-		b := &binder{reg: p.reg, scope: sc, clause: "WHERE", aggHook: p.whereAggregate(sc)}
-		pred, err := b.bind(q.Where)
+		pred, err := p.bindWhere(q.Where, sc)
 		if err != nil {
-			return nil, clauseErr("WHERE", err)
-		}
-		if k := pred.Type().Kind; k != sqltypes.KindBoolean && k != sqltypes.KindNull {
-			return nil, rqlerr.At(rqlerr.BindType, q.Where.Position(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
+			return nil, err
 		}
 		plan.Filter = pred
 	}

@@ -66,13 +66,9 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 	}
 
 	if q.Where != nil {
-		b := &binder{reg: p.reg, scope: sc, clause: "WHERE", aggHook: p.whereAggregate(sc)}
-		pred, err := b.bind(q.Where)
+		pred, err := p.bindWhere(q.Where, sc)
 		if err != nil {
-			return nil, clauseErr("WHERE", err)
-		}
-		if k := pred.Type().Kind; k != sqltypes.KindBoolean && k != sqltypes.KindNull {
-			return nil, rqlerr.At(rqlerr.BindType, q.Where.Position(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", pred, pred.Type())
+			return nil, err
 		}
 		node = &Filter{Input: node, Pred: pred}
 	}
@@ -139,39 +135,19 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 		}
 		return nil, err
 	}
-	if len(b.tableCalls) > 0 {
-		out := &sqltypes.Schema{Columns: append([]sqltypes.Column(nil), node.Schema().Columns...)}
-		for i, c := range b.tableCalls {
-			out.Columns = append(out.Columns, sqltypes.Column{Name: synthName(i), Type: c.Fn.Return})
-		}
-		node = &FlatMap{Input: node, Calls: b.tableCalls, Out: out}
-	}
+	node = withTableCalls(node, b.tableCalls)
 	if err := nameItems(proj, gen); err != nil {
 		return nil, err
 	}
 	if !persistent {
-		out := &sqltypes.Schema{}
-		var exprs []Expr
-		for _, it := range proj {
-			out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
-			exprs = append(exprs, it.expr)
-		}
-		return &queryShape{root: &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}, source: src, sources: []string{src.Name}}, nil
+		return &queryShape{root: transientProject(node, proj, mode), source: src, sources: []string{src.Name}}, nil
 	}
-	for _, it := range proj {
-		if it.expr.Type().Kind == sqltypes.KindNull {
-			return nil, rqlerr.At(rqlerr.BindType, it.pos, "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
-		}
-	}
-	if tsCol != "" && !hasItem(proj, tsCol) {
-		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", tsCol)
+	if err := checkSinkItems(proj, tsCol); err != nil {
+		return nil, err
 	}
 	allowMissing := p.prop("ksql.new.query.planner.enabled") == "true" && !partition
 	if err := markKeys(proj, keyIdx, keyDesc, keyNames, sinkName, partition, allowMissing); err != nil {
-		if e, ok := err.(*rqlerr.Error); ok && !e.Pos.IsValid() {
-			e.Pos = q.Pos
-		}
-		return nil, err
+		return nil, atPos(err, q.Pos)
 	}
 	out := &sqltypes.Schema{}
 	var exprs []Expr
@@ -193,24 +169,12 @@ func (p *stmtPlanner) planBody(q *parser.Query, sinkName string, persistent bool
 			}
 		}
 	}
-	nval := 0
-	for _, it := range proj {
-		if it.key {
-			continue
-		}
-		nval++
-		out.Columns = append(out.Columns, sqltypes.Column{Name: it.name, Type: it.expr.Type()})
-		exprs = append(exprs, it.expr)
+	exprs, err = addValueColumns(out, exprs, proj, q.Pos)
+	if err != nil {
+		return nil, err
 	}
-	if nval == 0 {
-		return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "The projection contains no value columns.")
-	}
-	seen := map[string]bool{}
-	for _, c := range out.Columns {
-		if seen[c.Name] {
-			return nil, rqlerr.At(rqlerr.BindInvalid, q.Pos, "Duplicate column names in projection: `%s`", c.Name)
-		}
-		seen[c.Name] = true
+	if err := checkDuplicateColumns(out, q.Pos); err != nil {
+		return nil, err
 	}
 	return &queryShape{root: &Project{Input: node, Exprs: exprs, Out: out, Mode: mode}, source: src, sources: []string{src.Name}}, nil
 }

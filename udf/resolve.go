@@ -390,23 +390,7 @@ func nullTarget(p *sqltypes.Type, b map[string]*sqltypes.Type) *sqltypes.Type {
 
 // containsLoose reports whether t contains ANY or a precision-less DECIMAL.
 func containsLoose(t *sqltypes.Type) bool {
-	switch t.Kind {
-	case sqltypes.KindAny:
-		return true
-	case sqltypes.KindDecimal:
-		return t.Precision == 0
-	case sqltypes.KindArray:
-		return containsLoose(t.Elem)
-	case sqltypes.KindMap:
-		return containsLoose(t.Key) || containsLoose(t.Elem)
-	case sqltypes.KindStruct:
-		for _, f := range t.Fields {
-			if containsLoose(f.Type) {
-				return true
-			}
-		}
-	}
-	return false
+	return ContainsType(t, func(u *sqltypes.Type) bool { return u.Kind == sqltypes.KindAny || anyDecimal(u) })
 }
 
 // target is the type an argument of type t is converted to for parameter p.

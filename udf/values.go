@@ -2,61 +2,16 @@ package udf
 
 import (
 	"encoding/base64"
-	"math"
 	"strconv"
 	"strings"
 
+	"github.com/rql/rql/internal/javafmt"
 	"github.com/rql/rql/sqltypes"
 )
 
 // JavaDouble prints f as Java's Double.toString does: "1.0", "0.001",
-// "1.0E7", "1.234E-5", "NaN", "Infinity".
-func JavaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64) // -d.ddde±xx
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
-	}
-	i := strings.IndexByte(e, 'e')
-	digits := strings.Replace(e[:i], ".", "", 1)
-	exp, _ := strconv.Atoi(e[i+1:])
-	var out string
-	abs := math.Abs(f)
-	if abs >= 1e-3 && abs < 1e7 {
-		if exp >= 0 {
-			if len(digits) <= exp+1 {
-				out = digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
-			} else {
-				out = digits[:exp+1] + "." + digits[exp+1:]
-			}
-		} else {
-			out = "0." + strings.Repeat("0", -exp-1) + digits
-		}
-	} else {
-		frac := digits[1:]
-		if frac == "" {
-			frac = "0"
-		}
-		out = digits[:1] + "." + frac + "E" + strconv.Itoa(exp)
-	}
-	if neg {
-		return "-" + out
-	}
-	return out
-}
+// "1.0E7", "1.234E-5", "NaN", "Infinity" (see javafmt.Double).
+func JavaDouble(f float64) string { return javafmt.Double(f) }
 
 // ValueText prints a value of type t as ksqlDB's CAST(x AS STRING) does:
 // numbers as Java prints them, DECIMAL in plain notation, temporal types in

@@ -18,8 +18,8 @@ func numericRank(k sqltypes.Kind) int {
 	return 0
 }
 
-// isTemporal reports whether k is TIMESTAMP, DATE or TIME.
-func isTemporal(k sqltypes.Kind) bool {
+// IsTemporal reports whether k is TIMESTAMP, DATE or TIME.
+func IsTemporal(k sqltypes.Kind) bool {
 	return k == sqltypes.KindTimestamp || k == sqltypes.KindDate || k == sqltypes.KindTime
 }
 
@@ -34,7 +34,7 @@ func CanWiden(from, to sqltypes.Kind, literal bool) bool {
 	if rf, rt := numericRank(from), numericRank(to); rf > 0 && rt > 0 {
 		return rf <= rt
 	}
-	return literal && from == sqltypes.KindString && isTemporal(to)
+	return literal && from == sqltypes.KindString && IsTemporal(to)
 }
 
 // DecimalFor returns the DECIMAL type an integer kind widens to:
@@ -59,33 +59,41 @@ func anyDecimal(t *sqltypes.Type) bool {
 	return t.Kind == sqltypes.KindDecimal && t.Precision == 0
 }
 
-// hasGenerics reports whether t contains a KindGeneric type variable.
-func hasGenerics(t *sqltypes.Type) bool {
+// ContainsType reports whether match holds for t or for a type nested in
+// it: an array's element, a map's key and value, a struct's fields, a
+// lambda's parameters and result. A nil t (or nested type) matches nothing.
+func ContainsType(t *sqltypes.Type, match func(*sqltypes.Type) bool) bool {
 	if t == nil {
 		return false
 	}
-	switch t.Kind {
-	case sqltypes.KindGeneric:
+	if match(t) {
 		return true
+	}
+	switch t.Kind {
 	case sqltypes.KindArray:
-		return hasGenerics(t.Elem)
+		return ContainsType(t.Elem, match)
 	case sqltypes.KindMap:
-		return hasGenerics(t.Key) || hasGenerics(t.Elem)
+		return ContainsType(t.Key, match) || ContainsType(t.Elem, match)
 	case sqltypes.KindStruct:
 		for _, f := range t.Fields {
-			if hasGenerics(f.Type) {
+			if ContainsType(f.Type, match) {
 				return true
 			}
 		}
 	case sqltypes.KindLambda:
 		for _, p := range t.Params {
-			if hasGenerics(p) {
+			if ContainsType(p, match) {
 				return true
 			}
 		}
-		return hasGenerics(t.Elem)
+		return ContainsType(t.Elem, match)
 	}
 	return false
+}
+
+// hasGenerics reports whether t contains a KindGeneric type variable.
+func hasGenerics(t *sqltypes.Type) bool {
+	return ContainsType(t, func(u *sqltypes.Type) bool { return u.Kind == sqltypes.KindGeneric })
 }
 
 // substitute replaces the generics of t by their bindings; an unbound

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rql/rql/conformance"
 	rqlclient "github.com/rql/rql/server/client"
 	"github.com/spf13/cobra"
 )
@@ -141,16 +142,7 @@ func formatSubmitError(sql string, e *rqlclient.Error) string {
 	lines := strings.Split(sql, "\n")
 	if e.Line >= 1 && e.Line <= len(lines) {
 		line := strings.TrimRight(lines[e.Line-1], "\r")
-		fmt.Fprintf(&b, "\n%4d | %s\n       ", e.Line, line)
-		col := min(max(e.Column, 1), len(line)+1)
-		for _, r := range line[:col-1] {
-			if r == '\t' {
-				b.WriteByte('\t')
-			} else {
-				b.WriteByte(' ')
-			}
-		}
-		b.WriteString("^")
+		fmt.Fprintf(&b, "\n%4d | %s\n       %s", e.Line, line, conformance.Caret(line, e.Column))
 	} else if e.StatementText != "" {
 		b.WriteString("\nin: ")
 		b.WriteString(submitLine(e.StatementText))

@@ -328,11 +328,11 @@ func (d *Driver) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 	case *planner.ShowPlan:
 		return d.show(p)
 	case *planner.DescribePlan:
-		return DescribeResult(p), nil
+		return d.describe(p), nil
 	case *planner.DescribeFunctionPlan:
 		return DescribeFunctionResult(d.reg, p.Name), nil
 	case *planner.ExplainPlan:
-		return ExplainResult(p), nil
+		return d.explain(ctx, s, p)
 	case *planner.TerminatePlan:
 		for _, id := range p.QueryIDs {
 			d.stopQuery(id)

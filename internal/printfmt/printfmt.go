@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rql/rql/internal/javafmt"
 )
 
 // NoData is what PRINT reports as the format of keys or values before it
@@ -157,7 +159,7 @@ func readDouble(b []byte) (string, bool) {
 	if len(b) != 8 {
 		return "", false
 	}
-	return JavaDouble(math.Float64frombits(binary.BigEndian.Uint64(b))), true
+	return javafmt.Double(math.Float64frombits(binary.BigEndian.Uint64(b))), true
 }
 
 func readString(b []byte) (string, bool) {
@@ -198,39 +200,4 @@ func sessionWindowed(inner byteFormat) byteFormat {
 		start := int64(binary.BigEndian.Uint64(b[len(b)-8:]))
 		return "[" + k + "@" + strconv.FormatInt(start, 10) + "/" + strconv.FormatInt(end, 10) + "]", true
 	}}
-}
-
-// JavaDouble renders f as Java's Double.toString does.
-func JavaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'E', -1, 64) // 1.5E+10
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	sign := ""
-	if strings.HasPrefix(exp, "-") {
-		sign = "-"
-	}
-	exp = strings.TrimLeft(exp, "+-0")
-	return mant + "E" + sign + exp
 }

@@ -2,7 +2,6 @@ package printfmt
 
 import (
 	"encoding/binary"
-	"math"
 	"testing"
 	"time"
 )
@@ -72,17 +71,5 @@ func TestLineRowtime(t *testing.T) {
 	// A record without a timestamp (the zero time.Time) has none either.
 	if got := f.Line(time.Time{}.UnixMilli(), nil, nil, 0); got != "rowtime: N/A, key: <null>, value: <null>, partition: 0" {
 		t.Errorf("zero-time line = %q", got)
-	}
-}
-
-func TestJavaDouble(t *testing.T) {
-	for _, tc := range []struct {
-		f    float64
-		want string
-	}{{1, "1.0"}, {1.5, "1.5"}, {-0.25, "-0.25"}, {0, "0.0"}, {1e7, "1.0E7"}, {1.5e10, "1.5E10"}, {1e-4, "1.0E-4"},
-		{1e-5, "1.0E-5"}, {0.001, "0.001"}, {123456.789, "123456.789"}, {math.Inf(1), "Infinity"}, {math.NaN(), "NaN"}} {
-		if got := JavaDouble(tc.f); got != tc.want {
-			t.Errorf("JavaDouble(%v) = %q, want %q", tc.f, got, tc.want)
-		}
 	}
 }

@@ -1,0 +1,132 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rql/rql/engine"
+	"github.com/rql/rql/kafka"
+)
+
+// slowService answers GET /v/<n> with {"data": n} after delay.
+func slowService(t *testing.T, delay time.Duration) *httptest.Server {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(delay)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"data": %s}`, strings.TrimPrefix(r.URL.Path, "/v/"))
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// showQueriesRow returns the SHOW QUERIES row of query id as column → value.
+func showQueriesRow(t *testing.T, e *engine.Engine, id string) map[string]string {
+	t.Helper()
+	res, err := e.Execute(context.Background(), "SHOW QUERIES;")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range res[0].Rows {
+		if row[0] == id {
+			m := map[string]string{}
+			for i, c := range res[0].Columns {
+				m[c] = row[i]
+			}
+			return m
+		}
+	}
+	t.Fatalf("SHOW QUERIES has no %s: %v", id, res[0].Rows)
+	return nil
+}
+
+// TestQueryLagAndRuntimeFigures: a query slowed by an enrichment (one
+// worker, 20 ms a call) gets N records at once; SHOW QUERIES reports a
+// lag > 0 while it works through them, then 0 once it caught up, with the
+// rates, commit latency and enrichment counters in its status, DESCRIBE
+// EXTENDED and EXPLAIN ANALYZE.
+func TestQueryLagAndRuntimeFigures(t *testing.T) {
+	t.Parallel()
+	svc := slowService(t, 20*time.Millisecond)
+	b := startBroker(t, 1)
+	createTopic(t, b.Addr(), "lagin", 1)
+	e := newEngine(t, b.Addr(), nil)
+	ctx := context.Background()
+	_, err := e.Execute(ctx, `SET 'auto.offset.reset'='earliest';
+CREATE STREAM src (id VARCHAR KEY, n BIGINT) WITH (kafka_topic='lagin', value_format='JSON');
+CREATE FUNCTION slow(n BIGINT) RETURNS BIGINT USING HTTP WITH (url='`+svc.URL+`/v/{n}', method='GET', response_path='data');
+CREATE STREAM lagout AS SELECT id, n, d FROM src
+  ENRICH USING ASYNC slow(n) AS d WITH (workers=1, buffer=2, order='ordered') EMIT CHANGES;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := e.Queries()[0].ID
+	const n = 150 // about 3 s of work
+	recs := make([]*kafka.Record, n)
+	for i := range n {
+		recs[i] = &kafka.Record{Topic: "lagin", Partition: 0, Key: key(i), Value: fmt.Appendf(nil, `{"N":%d}`, i)}
+	}
+	produce(t, b.Addr(), recs)
+
+	var sawLag int64
+	waitFor(t, 20*time.Second, "SHOW QUERIES to report a lag", func() bool {
+		lag, _ := strconv.ParseInt(showQueriesRow(t, e, id)["Lag"], 10, 64)
+		sawLag = max(sawLag, lag)
+		if st, _ := e.Query(id); true {
+			t.Logf("DBG %d %+v consumed %d commits %d", st.TotalLag, st.Lag, st.Consumed, st.Committed)
+		}
+		return lag > 0
+	})
+	st, _ := e.Query(id)
+	if len(st.Lag) != 1 || st.Lag[0].Partition != "lagin/0" || st.Lag[0].High != n {
+		t.Errorf("per-partition lag = %+v, want lagin/0 with high watermark %d", st.Lag, n)
+	}
+	waitFor(t, 40*time.Second, "the lag to return to 0", func() bool {
+		row := showQueriesRow(t, e, id)
+		return row["Lag"] == "0" && row["Status"] == "RUNNING:1"
+	})
+	st, _ = e.Query(id)
+	t.Logf("max lag seen %d; status: in %.1f/s out %.1f/s, commits %d (avg %s), enrichments %+v",
+		sawLag, st.InRate, st.OutRate, st.CommitLatency.Count, st.CommitLatency.Avg(), st.Enrichments)
+	if st.Consumed != n || st.TotalLag != 0 {
+		t.Errorf("consumed %d, lag %d; want %d, 0", st.Consumed, st.TotalLag, n)
+	}
+	if st.InRate <= 0 || st.OutRate <= 0 {
+		t.Errorf("rates in %.2f out %.2f, want > 0", st.InRate, st.OutRate)
+	}
+	if c := st.CommitLatency; c.Count == 0 || c.Max <= 0 || len(c.Buckets) != len(engine.CommitLatencyBuckets())+1 {
+		t.Errorf("commit latency %+v", c)
+	}
+	if len(st.Enrichments) != 1 || st.Enrichments[0].Name != "slow AS D" || st.Enrichments[0].Stats.Calls < n ||
+		st.Enrichments[0].Stats.LatencyP50 < 20*time.Millisecond {
+		t.Errorf("enrichments = %+v, want slow AS D with >= %d calls of >= 20ms", st.Enrichments, n)
+	}
+
+	res, err := e.Execute(ctx, "DESCRIBE lagout EXTENDED;")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{}
+	for _, r := range res[0].Rows {
+		fields[r[1]] = r[2]
+	}
+	if fields["Query "+id+" consumer lag"] == "" || !strings.HasPrefix(fields["Enrichment slow AS D calls"], "15") {
+		t.Errorf("DESCRIBE EXTENDED rows lack the runtime figures: %q", res[0].Rows)
+	}
+	res, err = e.Execute(ctx, "EXPLAIN ANALYZE "+id+";")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res[0].Message, "consumer lag: 0") || !strings.Contains(res[0].Message, "enrichment slow AS D: in-flight=0") {
+		t.Errorf("EXPLAIN ANALYZE:\n%s", res[0].Message)
+	}
+	if _, err := e.Execute(ctx, "EXPLAIN ANALYZE SELECT * FROM src EMIT CHANGES;"); err == nil ||
+		!strings.Contains(err.Error(), "not supported yet") {
+		t.Errorf("EXPLAIN ANALYZE <statement>: %v", err)
+	}
+}
