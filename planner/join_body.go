@@ -32,6 +32,13 @@ func (p *stmtPlanner) planJoinBody(q *parser.Query, j *parser.Join, sinkName str
 	for _, lf := range t.leaves {
 		sources = append(sources, lf.src.Name)
 	}
+	if len(q.Enrich) > 0 {
+		// ENRICH applies to the joined rows, before WHERE, as after a
+		// single source.
+		if node, sc, err = p.planEnrich(q.Enrich, node, sc); err != nil {
+			return nil, err
+		}
+	}
 
 	if q.Where != nil {
 		pred, err := p.bindWhere(q.Where, sc)
