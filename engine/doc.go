@@ -62,8 +62,8 @@
 // # State
 //
 // Aggregations (GROUP BY, windows, sessions, EMIT CHANGES and EMIT FINAL),
-// table filters and materializations run with state (state.go); joins and
-// enrichment are still refused. A GROUP BY whose key is not the input key
+// table filters, materializations and joins run with state (state.go). A
+// GROUP BY whose key is not the input key
 // goes through "<service-id>-<query-id>-Aggregate-GroupBy-repartition"
 // (rows in JSON, partitioned by murmur2 of the encoded grouping values).
 // Each task of the stateful sub-topology owns one RocksDB database,
@@ -87,9 +87,49 @@
 // TERMINATE and DROP delete the query's state directory and internal
 // topics. See docs/state.md.
 //
+// # Joins
+//
+// A query with joins is cut into sub-topologies at its internal topics
+// (join_topology.go), all in the query's group and transactions:
+//
+//   - a join side not keyed by its join expression is written by a
+//     sub-topology of its own to "<service-id>-<query-id>-JoinN-left|right-repartition"
+//     (planner.Join.Partitions partitions), each row in the partition where
+//     the co-partitioned side keeps its key: murmur2 of the key serialized
+//     in that side's key format (JSON when both sides are repartitioned);
+//   - a sub-topology reading both sides of a join has one task per
+//     partition number, owning partition p of each input (join queries use
+//     the range assignor, which assigns co-partitioned topics alike); it
+//     pushes a fetch's records in timestamp order (join_task.go);
+//   - a foreign-key join is two sub-topologies (exec/fkjoin halves with a
+//     Transport): the left table's sends subscriptions to
+//     "<service-id>-<query-id>-JoinN-subscription" (co-partitioned with the
+//     right table) and resolves "...-response" (co-partitioned with the
+//     left table); the right table's answers;
+//   - a global table is no input: each engine reads its topic in full
+//     (global.go) with a reader of its own (no group, read_committed), to
+//     the end before the query processes anything, then follows it; the
+//     local store, shared by the query's tasks, has no changelog (the
+//     topic is the source of truth) and is rebuilt at every start.
+//
+// Window stores (stream-stream joins) purge by range deletes, which are no
+// changelog records: their changelogs get cleanup.policy=compact,delete
+// and retention.ms = retention + 24 h. See docs/joins.md.
+//
 // A fatal error in a query (a task that cannot process, a fenced producer)
 // stops that query only: its state becomes StateError with the error (see
 // Queries); the engine and other queries go on.
+//
+// # Runtime figures
+//
+// QueryStatus carries each query's runtime figures (metrics.go), sampled
+// about every second by the query's loop between fetches: records in and
+// out per second, the consumer lag of every owned partition (end offset −
+// committed offset, from librdkafka's cached watermarks and position: no
+// broker request), the commit latency, the stores being restored (state
+// RESTORING) and the counters of every ENRICH USING ASYNC. SHOW QUERIES,
+// DESCRIBE ... EXTENDED and EXPLAIN ANALYZE <query id> show them
+// (show_runtime.go); see docs/runtime.md, "Watching a query".
 //
 // # Processing log
 //

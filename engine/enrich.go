@@ -10,6 +10,8 @@ import (
 	"github.com/rql/rql/exec/asyncio"
 	"github.com/rql/rql/exec/build"
 	"github.com/rql/rql/kafka"
+	"github.com/rql/rql/parser"
+	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
 )
 
@@ -422,4 +424,85 @@ func decodeEnrichCkpt(b []byte) (int64, []int64, error) {
 		done = append(done, prev)
 	}
 	return commit, done, nil
+}
+
+// perTaskEnrich divides the concurrency options of q's asynchronous
+// enrichments among the query's parts input partitions, since every task
+// (partition) runs its own operator: workers, buffer (when given) and
+// rate become per task, rounded up, so that the query as a whole has the
+// concurrency, memory bound and call rate its WITH clause says (when one
+// instance runs every partition). q is not modified.
+func perTaskEnrich(q *planner.QueryPlan, parts int) (*planner.QueryPlan, error) {
+	if parts <= 1 || !hasAsyncEnrich(q.Root) {
+		return q, nil
+	}
+	root, err := splitEnrichNode(q.Root, parts)
+	if err != nil {
+		return nil, err
+	}
+	cp := *q
+	cp.Root = root
+	return &cp, nil
+}
+
+func hasAsyncEnrich(n planner.Node) bool {
+	if en, ok := n.(*planner.Enrich); ok && en.Async {
+		return true
+	}
+	for _, c := range n.Children() {
+		if hasAsyncEnrich(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func splitEnrichNode(n planner.Node, parts int) (planner.Node, error) {
+	kids := n.Children()
+	if len(kids) > 0 {
+		nk := make([]planner.Node, len(kids))
+		for i, c := range kids {
+			r, err := splitEnrichNode(c, parts)
+			if err != nil {
+				return nil, err
+			}
+			nk[i] = r
+		}
+		var err error
+		if n, err = n.WithChildren(nk...); err != nil {
+			return nil, err
+		}
+	}
+	en, ok := n.(*planner.Enrich)
+	if !ok || !en.Async {
+		return n, nil
+	}
+	opts, err := build.EnrichOptions(true, en.Options)
+	if err != nil {
+		return n, nil // reported by the build, with its position
+	}
+	ceil := func(v int) int64 { return int64(max(1, (v+parts-1)/parts)) }
+	set := map[string]any{"workers": ceil(opts.Workers)}
+	var props parser.Properties
+	for _, p := range en.Options {
+		switch strings.ToLower(p.Name) {
+		case "workers":
+		case "buffer":
+			set["buffer"] = ceil(opts.Buffer)
+		case "rate":
+			if opts.Rate > 0 {
+				set["rate"] = opts.Rate / float64(parts)
+			}
+		default:
+			props = append(props, p)
+		}
+	}
+	for _, name := range []string{"workers", "buffer", "rate"} {
+		if v, ok := set[name]; ok {
+			props = append(props, parser.Property{Name: name, Value: v})
+		}
+	}
+	cp := *en
+	cp.Options = props
+	return &cp, nil
 }

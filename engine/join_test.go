@@ -154,6 +154,9 @@ CREATE TABLE users (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (kafka_topic='use
 CREATE STREAM views (id VARCHAR KEY, uid VARCHAR, page VARCHAR) WITH (kafka_topic='views', value_format='JSON');
 CREATE STREAM enriched AS SELECT c.uid AS uid, c.id AS cid, c.n, u.name FROM clicks c LEFT JOIN users u ON c.uid = u.id;
 CREATE STREAM paired AS SELECT c.uid AS uid, c.n, v.page FROM clicks c JOIN views v WITHIN 2 SECONDS ON c.uid = v.uid;
+CREATE STREAM nway AS SELECT c.uid AS uid, c.n, u.name, v.page FROM clicks c JOIN users u ON c.uid = u.id
+  JOIN views v WITHIN 2 SECONDS ON c.uid = v.uid;
+CREATE TABLE per_name AS SELECT u.name AS name, COUNT(*) AS c FROM clicks c JOIN users u ON c.uid = u.id GROUP BY u.name;
 `
 	topics := map[string]int{"clicks": 4, "users": 3, "views": 2}
 	var users, clicks []driver.Record
@@ -169,17 +172,47 @@ CREATE STREAM paired AS SELECT c.uid AS uid, c.n, v.page FROM clicks c JOIN view
 				Value: fmt.Appendf(nil, `{"UID":"u%d","PAGE":"p%d"}`, i%50, i), Timestamp: joinBase + 10_000 + int64(i)*100 + 50})
 		}
 	}
-	want := joinDriver(t, sql, topics, [][]driver.Record{users, clicks}, []string{"ENRICHED", "PAIRED"})
+	want := joinDriver(t, sql, topics, [][]driver.Record{users, clicks}, []string{"ENRICHED", "PAIRED", "NWAY", "PER_NAME"})
 
 	e := startJoinEngine(t, addr, sql, topics)
 	produce(t, addr, toKafka(users))
 	waitConsumed(t, e, int64(len(users)))
 	produce(t, addr, toKafka(clicks))
-	for _, s := range []string{"ENRICHED", "PAIRED"} {
+	for _, s := range []string{"ENRICHED", "PAIRED", "NWAY"} {
 		got := brokerSet(readCommitted(t, addr, s, len(want[s]), time.Second, 30*time.Second))
 		if d := diffSets(got, joinDriverSet(want[s])); d != "" {
 			t.Errorf("%s: %s", s, d)
 		}
+	}
+	w := driverFinal(want["PER_NAME"])
+	if got := brokerTable(t, addr, "PER_NAME", w, 30*time.Second); fmt.Sprint(got) != fmt.Sprint(w) {
+		t.Errorf("PER_NAME: %s", diffTables(got, w))
+	}
+	// The stream-stream join's window stores expire by time too.
+	a, err := kafka.NewAdmin(kafka.BootstrapServers(addr), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	windows := 0
+	for _, q := range e.Queries() {
+		for _, topic := range q.StateTopics {
+			if !strings.HasSuffix(topic, "-window-changelog") {
+				continue
+			}
+			windows++
+			cfg, err := a.TopicConfigs(context.Background(), topic)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg["cleanup.policy"] != "compact,delete" || cfg["retention.ms"] == "" {
+				t.Errorf("%s: cleanup.policy %q, retention.ms %q; want compact,delete with a retention", topic,
+					cfg["cleanup.policy"], cfg["retention.ms"])
+			}
+		}
+	}
+	if windows != 4 {
+		t.Errorf("%d window store changelogs, want 4 (two stream-stream joins)", windows)
 	}
 	for _, q := range e.Queries() {
 		if q.Err != nil {

@@ -223,7 +223,7 @@ func (c *cutter) addSub(p *part, rep *planner.Sink) (*subTopology, error) {
 		n = k
 	}
 	s := &subTopology{topic: p.inputs[0], inputs: p.inputs, internalSrc: p.internalSrc, parts: n,
-		plan: &planner.QueryPlan{ID: c.q.ID, Kind: c.q.Kind, Sources: c.q.Sources, Limit: c.q.Limit, Root: p.node},
+		plan:    &planner.QueryPlan{ID: c.q.ID, Kind: c.q.Kind, Sources: c.q.Sources, Limit: c.q.Limit, Root: p.node},
 		repSink: rep, fks: p.fks, globals: p.globals}
 	c.topo.subs = append(c.topo.subs, s)
 	return s, nil

@@ -89,6 +89,9 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	if srcParts == 0 {
 		return rqlerr.New(rqlerr.KafkaTopicMissing, "topic %s of source %s does not exist", srcTopic, scans[0].Source.Name)
 	}
+	if plan, err = perTaskEnrich(plan, srcParts); err != nil { // enrich.go
+		return err
+	}
 	group := e.opts.ServiceID + "-" + plan.ID
 	var topo *topology
 	if hasJoin(plan.Root) { // join_topology.go

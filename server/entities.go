@@ -125,7 +125,8 @@ type runningQuery struct {
 	RQLStatus       *queryStats    `json:"rqlStatus,omitempty"`
 }
 
-// queryStats is what this server's member of a query did since it started.
+// queryStats is what this server's member of a query did since it
+// started, and its runtime figures (entities_runtime.go).
 type queryStats struct {
 	Tasks            []string `json:"tasks"`
 	Consumed         int64    `json:"recordsConsumed"`
@@ -134,6 +135,7 @@ type queryStats struct {
 	Aborted          int64    `json:"aborts"`
 	ProcessingErrors int64    `json:"processingErrors"`
 	Error            string   `json:"error,omitempty"`
+	runtimeStats
 }
 
 type queriesEntity struct {
@@ -419,6 +421,7 @@ func (s *Server) runningQuery(q *planner.PersistentQuery) runningQuery {
 		if st.Err != nil {
 			qs.Error = st.Err.Error()
 		}
+		qs.runtimeStats = runtimeOf(st)
 		rq.RQLStatus = qs
 	}
 	rq.StatusCount = map[string]int{rq.State: 1}
@@ -450,6 +453,9 @@ func (s *Server) describeSource(src *planner.Source, extended bool) sourceDescri
 		if q, ok := cat.Query(id); ok {
 			d.WriteQueries = append(d.WriteQueries, s.runningQuery(q))
 		}
+	}
+	if extended {
+		d.Statistics, d.ErrorStats = s.sourceStatistics(src)
 	}
 	return d
 }

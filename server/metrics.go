@@ -13,7 +13,8 @@ import (
 // (no global state): HTTP requests, statements, command-topic commands,
 // push queries, and — read from the engine at every scrape — each
 // persistent query's records in and out, commits, aborts,
-// processing-log entries, tasks and state.
+// processing-log entries, tasks and state; rates, lag, commit latency,
+// restore progress and enrichment counters (metrics_runtime.go).
 type metrics struct {
 	reg        *prometheus.Registry
 	requests   *prometheus.CounterVec
@@ -36,7 +37,7 @@ func newMetrics(s *Server) *metrics {
 	m.pushTotal = prometheus.NewCounter(prometheus.CounterOpts{Name: "rql_push_queries_total",
 		Help: "Push queries started."})
 	m.reg.MustRegister(m.requests, m.statements, m.commands, m.pushActive, m.pushTotal,
-		&queryCollector{s: s}, collectors.NewGoCollector(),
+		&queryCollector{s: s}, &runtimeCollector{s: s}, collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -80,7 +81,7 @@ var (
 	descTasks = prometheus.NewDesc("rql_query_tasks",
 		"Input partitions this server's member of a query owns.", []string{"query"}, nil)
 	descState = prometheus.NewDesc("rql_query_state",
-		"1 for the query's current state (RUNNING, ERROR, STOPPED).", []string{"query", "state"}, nil)
+		"1 for the query's current state (RUNNING, RESTORING, ERROR, STOPPED).", []string{"query", "state"}, nil)
 	descCommandOffset = prometheus.NewDesc("rql_command_topic_offset",
 		"Offset of the last command-topic record this server handled.", nil, nil)
 )

@@ -421,7 +421,7 @@ func (j *Join) resolve(rs response) error {
 	if err != nil {
 		return err
 	}
-	if false && ((curHash == nil) != (rs.hash == nil) || (curHash != nil && *curHash != *rs.hash)) {
+	if (curHash == nil) != (rs.hash == nil) || (curHash != nil && *curHash != *rs.hash) {
 		j.stale.Add(1)
 		return nil
 	}
