@@ -20,8 +20,9 @@ import (
 // (build.AsyncEnrich) keep calls in flight across fetches and commits:
 //
 //   - the task pushes records only while its operator has free slots; the
-//     rest wait in the task's backlog and the partition is paused in the
-//     consumer until slots free (backpressure, bounded memory);
+//     rest wait in the task's backlog; above 8 × buffer records of backlog
+//     the partition is paused in the consumer, and resumed at 4 × buffer
+//     (backpressure, bounded memory: backlog ≤ 8 × buffer + one fetch);
 //   - results are taken on the task's goroutine: the query loop polls with
 //     a short wait while calls are in flight and lets every task whose
 //     operator signalled Ready emit them (Poll);
@@ -253,7 +254,17 @@ func (q *query) asyncFlow(s *kafka.TxnSession) (bool, error) {
 			continue
 		}
 		anyBusy = anyBusy || as.busy()
-		want := len(as.backlog) > 0
+		// Hysteresis: pause above 8 buffers of backlog, resume at 4, so
+		// that the fetch resumed (which takes a few hundred ms) refills
+		// the backlog before the operator runs dry.
+		lo := 4 * as.ops[0].Operator().Options().Buffer
+		want := as.paused
+		switch {
+		case len(as.backlog) > 2*lo:
+			want = true
+		case len(as.backlog) <= lo:
+			want = false
+		}
 		if want == as.paused {
 			continue
 		}

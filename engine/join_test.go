@@ -368,7 +368,7 @@ CREATE TABLE pv_left AS SELECT p.id AS id, p.v AS v, m.name AS name FROM prods p
 			if rng.Intn(10) < 6 {
 				id := fmt.Sprintf("p%d", rng.Intn(60))
 				r := &kafka.Record{Topic: "prods", Partition: -1, Key: []byte(id), Timestamp: time.UnixMilli(ts)}
-				switch x := rng.Intn(20); {
+				switch x := rng.Intn(8); {
 				case x == 0:
 					delete(prods, id)
 				case x == 1:

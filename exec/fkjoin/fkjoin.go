@@ -197,6 +197,24 @@ func (j *Join) load(table string, key []byte) (*exec.Row, error) {
 	return exec.DecodeRow(v)
 }
 
+// loadLeft reads the left row of pk (nil when absent). pending reports a
+// row deleted from an inner join whose retraction has not come back yet:
+// its store entry is an empty marker until the answer to its
+// DeleteAndPropagate arrives. (A runtime with real internal topics may see
+// the row created again meanwhile; the new row's subscription must then
+// retract the old result, and the late answer is stale.)
+func (j *Join) loadLeft(pk []byte) (row *exec.Row, pending bool, err error) {
+	v, ok, err := j.db.GetThrough(j.batch, j.leftT, pk, nil)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	if len(v) == 0 {
+		return nil, true, nil
+	}
+	row, err = exec.DecodeRow(v)
+	return row, false, err
+}
+
 func (j *Join) put(table string, key []byte, r *exec.Row) error {
 	v, err := exec.EncodeRow(nil, r)
 	if err != nil {
@@ -255,16 +273,23 @@ func (j *Join) leftChange(r *exec.Row) error {
 	if err != nil {
 		return err
 	}
-	old, err := j.load(j.leftT, pk)
+	old, pending, err := j.loadLeft(pk)
 	if err != nil {
 		return err
 	}
+	oldFK := j.foreignKey(old)
 	var cur *exec.Row
 	if r.NullValue {
 		if old == nil {
 			return nil // deleting a row that never was
 		}
-		j.batch.Delete(j.leftT, pk)
+		if !j.left && oldFK != nil {
+			// The retraction comes back as the answer to the
+			// DeleteAndPropagate below: mark the row deleted until then.
+			j.batch.Put(j.leftT, pk, []byte{})
+		} else {
+			j.batch.Delete(j.leftT, pk)
+		}
 	} else {
 		cur = r
 		if err := j.put(j.leftT, pk, r); err != nil {
@@ -275,7 +300,7 @@ func (j *Join) leftChange(r *exec.Row) error {
 	if err != nil {
 		return err
 	}
-	oldFK, newFK := j.foreignKey(old), j.foreignKey(cur)
+	newFK := j.foreignKey(cur)
 	if cur != nil && newFK == nil {
 		j.nullFK.Add(1)
 		if !j.left {
@@ -300,7 +325,10 @@ func (j *Join) leftChange(r *exec.Row) error {
 		return j.resolve(response{pk: pk, hash: hash, ts: r.Rowtime})
 	case newFK == nil:
 		return nil
-	case old != nil || j.left:
+	case old != nil || pending || j.left:
+		// A row that had (or may still have, while a deletion's
+		// retraction is on its way) a result must be answered even
+		// without a right row, to retract it.
 		return send(newFK, PropagateNullIfNoValue)
 	}
 	return send(newFK, PropagateOnlyIfValue)
@@ -413,7 +441,7 @@ func (j *Join) rightChange(r *exec.Row) error {
 // resolve is the left side's response processor: it drops stale
 // responses, then emits the joined row or a tombstone.
 func (j *Join) resolve(rs response) error {
-	cur, err := j.load(j.leftT, rs.pk)
+	cur, pending, err := j.loadLeft(rs.pk)
 	if err != nil {
 		return err
 	}
@@ -424,6 +452,9 @@ func (j *Join) resolve(rs response) error {
 	if (curHash == nil) != (rs.hash == nil) || (curHash != nil && *curHash != *rs.hash) {
 		j.stale.Add(1)
 		return nil
+	}
+	if pending {
+		j.batch.Delete(j.leftT, rs.pk) // the deletion's retraction arrived
 	}
 	keyVals, err := exec.DecodeKey(rs.pk)
 	if err != nil {

@@ -108,6 +108,9 @@ func (j *Join) Responses(ctx context.Context, msgs []Message, out exec.Collector
 			return err
 		}
 	}
+	if err := j.db.Commit(j.batch, nil); err != nil { // resolve may drop a deletion marker
+		return err
+	}
 	j.batch = nil
 	if len(j.out.Rows) == 0 {
 		return nil
