@@ -45,7 +45,7 @@ fuzz: deps
 ## rewrite: regenerate golden outputs (review the diff by hand).
 rewrite:
 	$(GO) test ./planner -rewrite
-	$(GO) test ./testdata -rewrite
+	$(GO) test ./conformance -run TestGoldenQueries -rewrite
 
 ## docs: regenerate docs/errors.md from rqlerr.Codes.
 docs:

@@ -120,6 +120,30 @@
 // stops that query only: its state becomes StateError with the error (see
 // Queries); the engine and other queries go on.
 //
+// # Enrichment
+//
+// ENRICH USING ASYNC runs with its calls in flight across fetches and
+// commits (enrich.go): each task has its own operator (workers, buffer and
+// rate divided by the input partition count); records wait in the task's
+// backlog until a slot frees, and a long backlog pauses the partition in
+// the consumer; while calls are in flight the loop polls Kafka with a 1 ms
+// wait and lets tasks whose operator is Ready emit their results. A commit
+// sends, per input partition, the lowest offset whose result is not
+// produced yet (kafka.TxnSession.SetCommitOffset) and, in key and
+// unordered order, writes the offsets above it already produced to the
+// state table "<query-id>-EnrichCheckpoint" in the same transaction; a new
+// task restores them (asyncio Restore) before consuming. An aborted cycle
+// rewinds to the committed offsets and rebuilds the operators.
+// rql.enrich.commit=drain drains every call before each commit instead.
+//
+// # Pull queries
+//
+// Session.Run / Query answer a pull query on a table written by a CREATE
+// TABLE AS SELECT running here from the committed state of the query's
+// local tasks (pull.go; startQuery adds planner.MaterializeQuery's store to
+// CTAS without aggregation). Single instance: remote partitions are not
+// consulted yet.
+//
 // # Runtime figures
 //
 // QueryStatus carries each query's runtime figures (metrics.go), sampled

@@ -48,6 +48,7 @@ done
 # separates the fields, since a regex may hold "|").
 SELF=(
   "./exec/asyncio;^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax);async enrichment vs Little's law limit (ratio) and vs min(limit, service max) (ratio-vs-cap); 50 ms loopback HTTP service, 4 partitions"
+  "./engine;^BenchmarkEngineEnrich$;async enrichment on the Kafka runtime (dev broker, 4 partitions, exactly-once, commit.interval.ms=100, 50 ms loopback HTTP service): sustained records/s vs Little's law workers / 0.05 s (ratio) and vs min(limit, service max) (ratio-vs-cap; target 0.9), per order mode, for workers 32 and 256 (RQL_BENCH_ENRICH_1024=1 adds 1024); the synchronous ENRICH USING baseline (limit 4 / 0.05 s); drain-on-commit vs the default carry-over; p99-ms = produce → committed output at half the measured rate"
   "./exec/fkjoin;^BenchmarkFKJoin;foreign-key join, one merchant: LeftSkew = operator with RocksDB state, ns per product update at 10 / 1k / 100k products (max/min: flatness, target ≤ 2); RightFanout = ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact) and subscription store bytes per reference; VsNaive = product update with 10k products, the FK join query vs the naive re-key + COLLECT_LIST + primary-key join plan as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50)"
 )
 {

@@ -230,7 +230,7 @@ type fkFeed struct {
 }
 
 // feedForeignKeys produces, in small rounds over d, changes of prods'
-// foreign keys (and deletes) interleaved with updates and deletes of
+// foreign keys (NULL ones and deletes too) interleaved with updates and deletes of
 // merchants, and returns the final tables.
 func feedForeignKeys(t *testing.T, addr string, rng *rand.Rand, d time.Duration) <-chan fkFeed {
 	out := make(chan fkFeed, 1)
@@ -253,9 +253,13 @@ func feedForeignKeys(t *testing.T, addr string, rng *rand.Rand, d time.Duration)
 				if rng.Intn(10) < 6 {
 					id := fmt.Sprintf("p%d", rng.Intn(200))
 					r := &kafka.Record{Topic: "prods", Partition: -1, Key: []byte(id)}
-					if rng.Intn(15) == 0 {
+					switch x := rng.Intn(15); {
+					case x == 0:
 						delete(res.prods, id)
-					} else {
+					case x == 1:
+						res.prods[id] = fkProd{v: v}
+						r.Value = fmt.Appendf(nil, `{"MID":null,"V":%d}`, v)
+					default:
 						pr := fkProd{mid: fmt.Sprintf("m%d", rng.Intn(12)), v: v}
 						res.prods[id] = pr
 						r.Value = fmt.Appendf(nil, `{"MID":"%s","V":%d}`, pr.mid, v)

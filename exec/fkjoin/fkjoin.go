@@ -197,24 +197,6 @@ func (j *Join) load(table string, key []byte) (*exec.Row, error) {
 	return exec.DecodeRow(v)
 }
 
-// loadLeft reads the left row of pk (nil when absent). pending reports a
-// row deleted from an inner join whose retraction has not come back yet:
-// its store entry is an empty marker until the answer to its
-// DeleteAndPropagate arrives. (A runtime with real internal topics may see
-// the row created again meanwhile; the new row's subscription must then
-// retract the old result, and the late answer is stale.)
-func (j *Join) loadLeft(pk []byte) (row *exec.Row, pending bool, err error) {
-	v, ok, err := j.db.GetThrough(j.batch, j.leftT, pk, nil)
-	if err != nil || !ok {
-		return nil, false, err
-	}
-	if len(v) == 0 {
-		return nil, true, nil
-	}
-	row, err = exec.DecodeRow(v)
-	return row, false, err
-}
-
 func (j *Join) put(table string, key []byte, r *exec.Row) error {
 	v, err := exec.EncodeRow(nil, r)
 	if err != nil {
@@ -273,23 +255,16 @@ func (j *Join) leftChange(r *exec.Row) error {
 	if err != nil {
 		return err
 	}
-	old, pending, err := j.loadLeft(pk)
+	old, err := j.load(j.leftT, pk)
 	if err != nil {
 		return err
 	}
-	oldFK := j.foreignKey(old)
 	var cur *exec.Row
 	if r.NullValue {
 		if old == nil {
 			return nil // deleting a row that never was
 		}
-		if !j.left && oldFK != nil {
-			// The retraction comes back as the answer to the
-			// DeleteAndPropagate below: mark the row deleted until then.
-			j.batch.Put(j.leftT, pk, []byte{})
-		} else {
-			j.batch.Delete(j.leftT, pk)
-		}
+		j.batch.Delete(j.leftT, pk)
 	} else {
 		cur = r
 		if err := j.put(j.leftT, pk, r); err != nil {
@@ -300,7 +275,7 @@ func (j *Join) leftChange(r *exec.Row) error {
 	if err != nil {
 		return err
 	}
-	newFK := j.foreignKey(cur)
+	oldFK, newFK := j.foreignKey(old), j.foreignKey(cur)
 	if cur != nil && newFK == nil {
 		j.nullFK.Add(1)
 		if !j.left {
@@ -313,6 +288,17 @@ func (j *Join) leftChange(r *exec.Row) error {
 	if oldFK != nil && !bytes.Equal(oldFK, newFK) {
 		instr := DeleteNoPropagate
 		if newFK == nil && !j.left {
+			if j.tr != nil {
+				// Distributed halves: a deleted row, or one without a
+				// foreign key, has no inner join result; retract it at
+				// once. (An answer to DeleteAndPropagate could come back
+				// after a later change of the row made it stale, and the
+				// result would never be retracted.)
+				if err := send(oldFK, DeleteNoPropagate); err != nil {
+					return err
+				}
+				return j.retract(pk, r)
+			}
 			instr = DeleteAndPropagate // nothing else will retract the result
 		}
 		if err := send(oldFK, instr); err != nil {
@@ -325,10 +311,7 @@ func (j *Join) leftChange(r *exec.Row) error {
 		return j.resolve(response{pk: pk, hash: hash, ts: r.Rowtime})
 	case newFK == nil:
 		return nil
-	case old != nil || pending || j.left:
-		// A row that had (or may still have, while a deletion's
-		// retraction is on its way) a result must be answered even
-		// without a right row, to retract it.
+	case old != nil || j.left:
 		return send(newFK, PropagateNullIfNoValue)
 	}
 	return send(newFK, PropagateOnlyIfValue)
@@ -441,7 +424,7 @@ func (j *Join) rightChange(r *exec.Row) error {
 // resolve is the left side's response processor: it drops stale
 // responses, then emits the joined row or a tombstone.
 func (j *Join) resolve(rs response) error {
-	cur, pending, err := j.loadLeft(rs.pk)
+	cur, err := j.load(j.leftT, rs.pk)
 	if err != nil {
 		return err
 	}
@@ -452,9 +435,6 @@ func (j *Join) resolve(rs response) error {
 	if (curHash == nil) != (rs.hash == nil) || (curHash != nil && *curHash != *rs.hash) {
 		j.stale.Add(1)
 		return nil
-	}
-	if pending {
-		j.batch.Delete(j.leftT, rs.pk) // the deletion's retraction arrived
 	}
 	keyVals, err := exec.DecodeKey(rs.pk)
 	if err != nil {
@@ -473,6 +453,20 @@ func (j *Join) resolve(rs response) error {
 	}
 	row := j.layout.Row(keyVals, cur, rs.right)
 	row.Rowtime, row.Partition, row.Offset = rs.ts, src.Partition, src.Offset
+	j.out.Rows = append(j.out.Rows, row)
+	return nil
+}
+
+// retract emits a tombstone of the result keyed by the left primary key
+// pk, at the time of the left change r.
+func (j *Join) retract(pk []byte, r *exec.Row) error {
+	keyVals, err := exec.DecodeKey(pk)
+	if err != nil {
+		return err
+	}
+	row := exec.Row{Vals: make([]sqltypes.Value, j.layout.Width()), NullValue: true, Rowtime: r.Rowtime,
+		Partition: r.Partition, Offset: r.Offset}
+	copy(row.Vals, keyVals)
 	j.out.Rows = append(j.out.Rows, row)
 	return nil
 }

@@ -31,6 +31,11 @@ const (
 // subscriptions, with the left table for responses), writes the message to
 // the topic with timestamp ts, and hands what it consumes back to
 // Subscriptions (right side) or Responses (left side), in order.
+//
+// With a transport, an inner join retracts the result of a left row that
+// is deleted or gets a NULL foreign key on the left side at once, and
+// only unsubscribes (DeleteNoPropagate): an answer to DeleteAndPropagate
+// could arrive after a later change of the row made it stale.
 type Transport struct {
 	// Side is LeftSide or RightSide: which half this operator runs. A
 	// half writes, and declares (Tables), only its own stores: the left
