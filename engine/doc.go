@@ -17,9 +17,12 @@
 //     after a restart (`rql run`) resumes its queries rather than failing.
 //   - DROP (… DELETE TOPIC), TERMINATE, SET / UNSET, SHOW, DESCRIBE,
 //     EXPLAIN, CREATE TYPE, DEFINE work on the catalog as in the driver.
-//   - Statements that need a client session (INSERT VALUES, PRINT, SELECT
-//     ... EMIT CHANGES) are not handled here yet: Execute returns an error
-//     naming them. (Built on top of Engine by the REPL / server.)
+//   - INSERT VALUES produces one record to the source's topic (insert.go).
+//   - Streamed statements run in a Session (session.go): Session.Run and
+//     Session.Query also run push queries (SELECT ... EMIT CHANGES, read
+//     from the topics without a consumer group; push.go), PRINT (print.go)
+//     and pull queries (pull.go). Execute refuses the streamed ones with
+//     an error pointing to a session.
 //
 // # Persistent queries
 //

@@ -200,7 +200,8 @@ func (e *Engine) drop(ctx context.Context, p *planner.DropPlan) (Result, error) 
 }
 
 // show lists catalog objects the engine knows about (streams, tables,
-// queries with their state, topics, properties).
+// queries with their state, topics, functions, properties, custom types,
+// variables).
 func (e *Engine) show(ctx context.Context, p *planner.ShowPlan) (Result, error) {
 	switch p.What {
 	case parser.ShowStreams, parser.ShowTables:
@@ -249,6 +250,10 @@ func (e *Engine) show(ctx context.Context, p *planner.ShowPlan) (Result, error) 
 			res.Rows = append(res.Rows, []string{k, e.cat.Props[k]})
 		}
 		return res, nil
+	case parser.ShowTypes:
+		return driver.ShowTypes(e.cat), nil
+	case parser.ShowVariables:
+		return driver.ShowVariables(e.vars), nil
 	}
 	return Result{}, rqlerr.New(rqlerr.StmtInvalidProps, "SHOW of this kind is not supported by the Kafka engine yet")
 }

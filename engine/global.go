@@ -191,8 +191,9 @@ func (g *globalTables) apply(ctx context.Context, f *globalFeed, recs []*kafka.R
 		return nil
 	}
 	in := make([]exec.Record, len(recs))
+	w := f.join.Right.(*planner.Scan).Source.Window
 	for i, r := range recs {
-		in[i] = toExec(r, false)
+		in[i] = toExecWindowed(r, false, w)
 	}
 	return f.pipe.Push(ctx, f.topic, in)
 }

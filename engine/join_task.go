@@ -43,7 +43,7 @@ func (t *task) push(ctx context.Context) error {
 	if t.jt == nil {
 		t.in = t.in[:0]
 		for _, r := range t.recs {
-			t.in = append(t.in, toExec(r, t.sub.fromRepartition))
+			t.in = append(t.in, toExecWindowed(r, t.sub.fromRepartition, t.windows[r.Topic]))
 		}
 		err := t.pipe.Push(ctx, t.tp.Topic, t.in)
 		clear(t.in)
@@ -117,7 +117,7 @@ func (t *task) pushRun(ctx context.Context, topic string, recs []*kafka.Record) 
 	_, fromRep := t.sub.fromInternal(topic)
 	t.in = t.in[:0]
 	for _, r := range recs {
-		t.in = append(t.in, toExec(r, fromRep))
+		t.in = append(t.in, toExecWindowed(r, fromRep, t.windows[topic]))
 	}
 	err := t.pipe.Push(ctx, topic, t.in)
 	clear(t.in)

@@ -100,7 +100,7 @@ func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) e
 	if q.Limit == 0 {
 		return nil
 	}
-	return pollInto(ctx, readers, func(topic string, recs []exec.Record) error {
+	return pollInto(ctx, readers, sourceWindows(&q), func(topic string, recs []exec.Record) error {
 		err := pipe.Push(ctx, topic, recs)
 		if errors.Is(err, errLimit) {
 			return errLimit
@@ -176,10 +176,11 @@ func (e *Engine) openReaders(ctx context.Context, inputs []*exec.Input, fromBegi
 }
 
 // pollInto polls readers in turn and hands their records, as exec
-// records, to push, until push returns errLimit (then nil), another error,
+// records (with their window for the topics of windowed sources,
+// windows), to push, until push returns errLimit (then nil), another error,
 // or ctx ends (ctx's error). A partition error other than a retriable one
 // (librdkafka retries those itself) ends the query.
-func pollInto(ctx context.Context, readers []*kafka.Reader, push func(topic string, recs []exec.Record) error) error {
+func pollInto(ctx context.Context, readers []*kafka.Reader, windows map[string]*parser.Window, push func(topic string, recs []exec.Record) error) error {
 	for {
 		for _, r := range readers {
 			f, err := r.Poll(ctx)
@@ -200,7 +201,7 @@ func pollInto(ctx context.Context, readers []*kafka.Reader, push func(topic stri
 				if _, ok := byTopic[rec.Topic]; !ok {
 					order = append(order, rec.Topic)
 				}
-				byTopic[rec.Topic] = append(byTopic[rec.Topic], toExecRecord(rec))
+				byTopic[rec.Topic] = append(byTopic[rec.Topic], toExecWindowed(rec, false, windows[rec.Topic]))
 			}
 			for _, t := range order {
 				if err := push(t, byTopic[t]); err != nil {
@@ -215,15 +216,6 @@ func pollInto(ctx context.Context, readers []*kafka.Reader, push func(topic stri
 			return err
 		}
 	}
-}
-
-func toExecRecord(r *kafka.Record) exec.Record {
-	x := exec.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Value: r.Value,
-		Timestamp: r.Timestamp.UnixMilli()}
-	for _, h := range r.Headers {
-		x.Headers = append(x.Headers, exec.Header{Key: h.Key, Value: h.Value})
-	}
-	return x
 }
 
 // transientID names a transient query as ksqlDB does:

@@ -252,7 +252,7 @@ func (e *Engine) stopQueryLocked(ctx context.Context, id string) {
 // first opens and restores its state (a trial build, tp.Partition < 0,
 // gets an empty store).
 func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTopology) (*task, error) {
-	t := &task{q: q, tp: tp, sub: sub}
+	t := &task{q: q, tp: tp, sub: sub, windows: sourceWindows(sub.plan)}
 	if sub.stateful && tp.Partition >= 0 {
 		st, err := q.openTaskState(ctx, sub, tp.Partition)
 		if err != nil {

@@ -45,6 +45,9 @@ type task struct {
 	// serializes the join key that places a record (see groupPartition).
 	jt       *joinTask
 	repSerde format.Serde
+	// windows maps the topics of the windowed sources the task reads to
+	// their windows (see toExecWindowed).
+	windows map[string]*parser.Window
 
 	// Per fetch: the records to process (a run of the fetch, in offset
 	// order), what they produced (outputs and processing-log records, in

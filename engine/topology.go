@@ -246,6 +246,58 @@ func toExec(r *kafka.Record, fromRepartition bool) exec.Record {
 	return e
 }
 
+// sourceWindows maps the topic of each windowed source q scans to its
+// window (nil when q scans none).
+func sourceWindows(q *planner.QueryPlan) map[string]*parser.Window {
+	var m map[string]*parser.Window
+	if q == nil || q.Root == nil {
+		return nil
+	}
+	for _, s := range q.Scans() {
+		if s.Source != nil && s.Source.Window != nil {
+			if m == nil {
+				m = map[string]*parser.Window{}
+			}
+			m[s.Source.Topic] = s.Source.Window
+		}
+	}
+	return m
+}
+
+// toExecWindowed is toExec for a record of a windowed source (w non-nil):
+// it takes the window off the key as ksqlDB's windowed serdes write it
+// (see task.windowedKey) — key ‖ start for time windows, whose end is
+// start + size; key ‖ end ‖ start for sessions (8 bytes big-endian each)
+// — and sets it on the record. A key too short to hold a window (or a
+// null key) is left as it is.
+func toExecWindowed(r *kafka.Record, fromRepartition bool, w *parser.Window) exec.Record {
+	e := toExec(r, fromRepartition)
+	if w == nil {
+		return e
+	}
+	k := e.Key
+	if w.Kind == parser.WindowSession {
+		if len(k) < 16 {
+			return e
+		}
+		n := len(k) - 16
+		e.Key = k[:n:n]
+		e.HasWindow = true
+		e.WindowEnd = int64(binary.BigEndian.Uint64(k[n:]))
+		e.WindowStart = int64(binary.BigEndian.Uint64(k[n+8:]))
+		return e
+	}
+	if len(k) < 8 {
+		return e
+	}
+	n := len(k) - 8
+	e.Key = k[:n:n]
+	e.HasWindow = true
+	e.WindowStart = int64(binary.BigEndian.Uint64(k[n:]))
+	e.WindowEnd = e.WindowStart + w.Size
+	return e
+}
+
 // srcPos encodes a source position for srcHeader.
 func srcPos(partition int32, offset int64) []byte {
 	b := make([]byte, 12)

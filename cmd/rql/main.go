@@ -1,6 +1,8 @@
 // Command rql is rql's command-line tool: an interactive SQL shell over the
-// in-process engine (the default), `rql test` for ksql-test-runner style
-// tests, `rql conformance` for ksqlDB's own test corpus, and `rql version`.
+// Kafka engine (by default on an embedded dev broker; --bootstrap-servers
+// for a cluster, --in-process for the in-process test driver), `rql test`
+// for ksql-test-runner style tests, `rql conformance` for ksqlDB's own test
+// corpus, and `rql version`.
 package main
 
 import (

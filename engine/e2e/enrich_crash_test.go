@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -72,7 +73,10 @@ func TestEnrichExactlyOnceUnderSIGKILL(t *testing.T) {
 	seed := time.Now().UnixNano()
 	krng := rand.New(rand.NewSource(seed))
 	t.Logf("seed %d", seed)
-	const kills = 12
+	kills := 12
+	if os.Getenv("RQL_KILLS") != "" {
+		kills, _ = strconv.Atoi(os.Getenv("RQL_KILLS"))
+	}
 	working := 0
 	for i := 0; i < kills; i++ {
 		p := start(t, nil, args...)

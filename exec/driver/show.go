@@ -63,25 +63,37 @@ func (d *Driver) show(p *planner.ShowPlan) (Result, error) {
 		}
 		return res, nil
 	case parser.ShowTypes:
-		res := Result{Kind: "SHOW_TYPES", Columns: []string{"Type Name", "Schema"}}
-		for _, n := range d.cat.Types() {
-			t, _ := d.cat.Type(n)
-			res.Rows = append(res.Rows, []string{n, t.String()})
-		}
-		return res, nil
+		return ShowTypes(d.cat), nil
 	case parser.ShowVariables:
-		res := Result{Kind: "SHOW_VARIABLES", Columns: []string{"Variable Name", "Value"}}
-		names := make([]string, 0, len(d.vars))
-		for n := range d.vars {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			res.Rows = append(res.Rows, []string{n, d.vars[n]})
-		}
-		return res, nil
+		return ShowVariables(d.vars), nil
 	}
 	return Result{}, fmt.Errorf("unknown SHOW")
+}
+
+// ShowTypes renders SHOW TYPES: the custom types of cat, by name, with
+// their schema. The Kafka engine answers it with the same rendering.
+func ShowTypes(cat *planner.Catalog) Result {
+	res := Result{Kind: "SHOW_TYPES", Columns: []string{"Type Name", "Schema"}}
+	for _, n := range cat.Types() {
+		t, _ := cat.Type(n)
+		res.Rows = append(res.Rows, []string{n, t.String()})
+	}
+	return res
+}
+
+// ShowVariables renders SHOW VARIABLES: the substitution variables vars,
+// sorted by name. The Kafka engine answers it with the same rendering.
+func ShowVariables(vars map[string]string) Result {
+	res := Result{Kind: "SHOW_VARIABLES", Columns: []string{"Variable Name", "Value"}}
+	names := make([]string, 0, len(vars))
+	for n := range vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		res.Rows = append(res.Rows, []string{n, vars[n]})
+	}
+	return res
 }
 
 // print renders PRINT 'topic' [FROM BEGINNING] [INTERVAL n] [LIMIT n] as
