@@ -44,29 +44,31 @@ for p in "${PAIRS[@]}"; do
   echo "| $b | $x | $base | $y | $r | $what |" >> "$out.tmp"
 done
 # Benchmarks that measure their own ratio in one run (e.g. async enrichment
-# against Little's law workers / latency): package ; regex ; meaning (";"
-# separates the fields, since a regex may hold "|").
+# against Little's law workers / latency): package ; regex ; -benchtime ;
+# meaning (";" separates the fields, since a regex may hold "|"). Benchmarks
+# sized by b.N need a duration; those that size themselves run once (1x).
 SELF=(
-  "./exec/asyncio;^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax);async enrichment vs Little's law limit (ratio) and vs min(limit, service max) (ratio-vs-cap); 50 ms loopback HTTP service, 4 partitions"
-  "./engine;^BenchmarkEngineEnrich$;async enrichment on the Kafka runtime (dev broker, 4 partitions, exactly-once, commit.interval.ms=100, 50 ms loopback HTTP service): sustained records/s vs Little's law workers / 0.05 s (ratio) and vs min(limit, service max) (ratio-vs-cap; target 0.9), per order mode, for workers 32 and 256 (RQL_BENCH_ENRICH_1024=1 adds 1024); the synchronous ENRICH USING baseline (limit 4 / 0.05 s); drain-on-commit vs the default carry-over; p99-ms = produce → committed output at half the measured rate"
-  "./exec/fkjoin;^BenchmarkFKJoin;foreign-key join, one merchant: LeftSkew = operator with RocksDB state, ns per product update at 10 / 1k / 100k products (max/min: flatness, target ≤ 2); RightFanout = ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact) and subscription store bytes per reference; VsNaive = product update with 10k products, the FK join query vs the naive re-key + COLLECT_LIST + primary-key join plan as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50)"
+  "./exec/asyncio;^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax);3s;async enrichment operator alone: records/s vs Little's law workers / 0.05 s (ratio) and vs min(limit, service max) (ratio-vs-cap; target 0.9); 50 ms loopback HTTP service, 4 partitions, checkpoint every 100 ms"
+  "./engine;^BenchmarkEngineEnrich$;1x;async enrichment on the Kafka runtime (dev broker, 4 partitions, exactly-once, commit.interval.ms=100, 50 ms loopback HTTP service): sustained records/s vs Little's law workers / 0.05 s (ratio) and vs min(limit, service max) (ratio-vs-cap; target 0.9), per order mode, for workers 32 and 256 (RQL_BENCH_ENRICH_1024=1 adds 1024); the synchronous ENRICH USING baseline (limit 4 / 0.05 s); drain-on-commit vs the default carry-over; p99-ms = produce → committed output at half the measured rate"
+  "./exec/fkjoin;^BenchmarkFKJoin;1x;foreign-key join, one merchant: LeftSkew = operator with RocksDB state, ns per product update at 10 / 1k / 100k products (max/min: flatness, target ≤ 2); RightFanout = ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact) and subscription store bytes per reference; VsNaive = product update with 10k products, the FK join query vs the naive re-key + COLLECT_LIST + primary-key join plan as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50)"
 )
-{
-  echo
-  echo "## Benchmarks that report their own ratio"
-  echo
-  echo "| benchmark | metrics | meaning |"
-  echo "| --- | --- | --- |"
-} >> "$out.tmp"
+echo -e "\n## Benchmarks that report their own ratio" >> "$out.tmp"
 for p in "${SELF[@]}"; do
-  IFS=';' read -r pkg re what <<<"$p"
+  IFS=';' read -r pkg re bt what <<<"$p"
   [ -d "$pkg" ] || continue
-  if ! go test -run '^$' -bench "$re" -benchtime 1x -count 1 "$pkg" > "$raw.one" 2>&1; then
-    echo "| $re | failed | see \`go test -bench '$re' $pkg\` |" >> "$out.tmp"; cat "$raw.one" >&2; continue
+  {
+    echo
+    echo "\`go test -run '^\$' -bench '$re' -benchtime $bt $pkg\`: $what"
+    echo
+    echo "| benchmark | metrics |"
+    echo "| --- | --- |"
+  } >> "$out.tmp"
+  if ! go test -run '^$' -bench "$re" -benchtime "$bt" -count 1 "$pkg" > "$raw.one" 2>&1; then
+    echo "| $re | failed: see the command above |" >> "$out.tmp"; cat "$raw.one" >&2; continue
   fi
   cat "$raw.one" >> "$raw"
   grep -E '^Benchmark' "$raw.one" | while read -r name _ rest; do
-    echo "| $name | $(echo "$rest" | sed 's/|/\\|/g') | $what |" >> "$out.tmp"
+    echo "| $name | $(echo "$rest" | tr -s ' \t' ' ' | sed 's/|/\\|/g') |" >> "$out.tmp"
   done
 done
 {
