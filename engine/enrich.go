@@ -327,7 +327,7 @@ func (q *query) asyncCommit(ctx context.Context, s *kafka.TxnSession) error {
 				t.stageEnrichCkpt(op, off)
 			}
 		}
-		_ = off
+		s.SetCommitOffset(t.tp, off)
 	}
 	if len(out) == 0 {
 		return nil

@@ -121,15 +121,22 @@ func TestEnrichExactlyOnceUnderSIGKILL(t *testing.T) {
 			}
 		}
 		missing, doubled := 0, 0
-		for _, c := range seen {
+		var gaps []string
+		for i, c := range seen {
 			if c == 0 {
 				missing++
+				if i == 0 || seen[i-1] != 0 {
+					gaps = append(gaps, strconv.Itoa(i))
+				}
 			}
 			if c > 1 {
 				doubled++
 			}
 		}
 		t.Logf("%s: %d records read, %d missing, %d duplicated, %d unexpected, %d out of order", topic, len(recs), missing, doubled, bad, disorder)
+		if len(gaps) > 0 {
+			t.Logf("%s: missing runs start at %v", topic, gaps[:min(len(gaps), 20)])
+		}
 		if missing > 0 || doubled > 0 || bad > 0 || disorder > 0 {
 			t.Errorf("%s: %d missing, %d duplicated, %d unexpected, %d out of order\nlast run's output:\n%s",
 				topic, missing, doubled, bad, disorder, tail(final.output(), 40))
