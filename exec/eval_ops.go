@@ -9,12 +9,33 @@ import (
 	"github.com/rql/rql/sqltypes"
 )
 
-func compileArith(x *planner.Arith) (evalFn, error) {
-	l, err := compile(x.L)
+// compilePair compiles the two operands of a binary operator.
+func compilePair(x, y planner.Expr) (evalFn, evalFn, error) {
+	l, err := compile(x)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	r, err := compile(x.R)
+	r, err := compile(y)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, r, nil
+}
+
+// evalPair evaluates both operands of a binary operator, left first; the
+// right one is evaluated even when the left is NULL (its errors count).
+func evalPair(c *evalCtx, l, r evalFn) (a, b sqltypes.Value, err error) {
+	if a, err = l(c); err != nil {
+		return nil, nil, err
+	}
+	if b, err = r(c); err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
+}
+
+func compileArith(x *planner.Arith) (evalFn, error) {
+	l, r, err := compilePair(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +44,7 @@ func compileArith(x *planner.Arith) (evalFn, error) {
 	switch t.Kind {
 	case sqltypes.KindInt:
 		f = func(c *evalCtx, a, b sqltypes.Value) (sqltypes.Value, error) {
-			n, err := arithInt(op, a.(int32), b.(int32))
+			n, err := arithIntegral(op, a.(int32), b.(int32))
 			if err != nil {
 				return nil, err
 			}
@@ -31,7 +52,7 @@ func compileArith(x *planner.Arith) (evalFn, error) {
 		}
 	case sqltypes.KindBigint:
 		f = func(c *evalCtx, a, b sqltypes.Value) (sqltypes.Value, error) {
-			n, err := arithBigint(op, a.(int64), b.(int64))
+			n, err := arithIntegral(op, a.(int64), b.(int64))
 			if err != nil {
 				return nil, err
 			}
@@ -49,11 +70,7 @@ func compileArith(x *planner.Arith) (evalFn, error) {
 		return nil, evalErr("unsupported arithmetic type %s", t)
 	}
 	return func(c *evalCtx) (sqltypes.Value, error) {
-		a, err := l(c)
-		if err != nil {
-			return nil, err
-		}
-		b, err := r(c)
+		a, b, err := evalPair(c, l, r)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +97,10 @@ func toDecimal(v sqltypes.Value) sqltypes.Decimal {
 	return sqltypes.Decimal{}
 }
 
-func arithInt(op planner.ArithOp, a, b int32) (int32, error) {
+// arithIntegral is INT / BIGINT arithmetic with Java's semantics: wrapping
+// overflow (MIN / -1 is MIN, MIN % -1 is 0, as Go's own operators give)
+// and an evaluation error for a zero divisor.
+func arithIntegral[T int32 | int64](op planner.ArithOp, a, b T) (T, error) {
 	switch op {
 	case planner.ArithAdd:
 		return a + b, nil
@@ -88,46 +108,12 @@ func arithInt(op planner.ArithOp, a, b int32) (int32, error) {
 		return a - b, nil
 	case planner.ArithMul:
 		return a * b, nil
-	case planner.ArithDiv:
-		if b == 0 {
-			return 0, evalErr("/ by zero")
-		}
-		if a == math.MinInt32 && b == -1 {
-			return a, nil
-		}
-		return a / b, nil
 	}
 	if b == 0 {
 		return 0, evalErr("/ by zero")
 	}
-	if b == -1 {
-		return 0, nil
-	}
-	return a % b, nil
-}
-
-func arithBigint(op planner.ArithOp, a, b int64) (int64, error) {
-	switch op {
-	case planner.ArithAdd:
-		return a + b, nil
-	case planner.ArithSub:
-		return a - b, nil
-	case planner.ArithMul:
-		return a * b, nil
-	case planner.ArithDiv:
-		if b == 0 {
-			return 0, evalErr("/ by zero")
-		}
-		if a == math.MinInt64 && b == -1 {
-			return a, nil
-		}
+	if op == planner.ArithDiv {
 		return a / b, nil
-	}
-	if b == 0 {
-		return 0, evalErr("/ by zero")
-	}
-	if b == -1 {
-		return 0, nil
 	}
 	return a % b, nil
 }
@@ -196,21 +182,13 @@ func compileNeg(x *planner.Neg) (evalFn, error) {
 }
 
 func compileConcat(x *planner.Concat) (evalFn, error) {
-	l, err := compile(x.L)
-	if err != nil {
-		return nil, err
-	}
-	r, err := compile(x.R)
+	l, r, err := compilePair(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
 	return func(c *evalCtx) (sqltypes.Value, error) {
-		a, err := l(c)
-		if a == nil || err != nil {
-			return nil, err
-		}
-		b, err := r(c)
-		if b == nil || err != nil {
+		a, b, err := evalPair(c, l, r)
+		if a == nil || b == nil || err != nil {
 			return nil, err
 		}
 		return a.(string) + b.(string), nil
@@ -346,21 +324,13 @@ func nullableEqual(a, b sqltypes.Value) bool {
 }
 
 func compileCmp(x *planner.Cmp) (evalFn, error) {
-	l, err := compile(x.L)
-	if err != nil {
-		return nil, err
-	}
-	r, err := compile(x.R)
+	l, r, err := compilePair(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
 	op := x.Op
 	return func(c *evalCtx) (sqltypes.Value, error) {
-		a, err := l(c)
-		if err != nil {
-			return nil, err
-		}
-		b, err := r(c)
+		a, b, err := evalPair(c, l, r)
 		if err != nil {
 			return nil, err
 		}
@@ -392,11 +362,7 @@ func compileCmp(x *planner.Cmp) (evalFn, error) {
 }
 
 func compileLogic(x *planner.Logic) (evalFn, error) {
-	l, err := compile(x.L)
-	if err != nil {
-		return nil, err
-	}
-	r, err := compile(x.R)
+	l, r, err := compilePair(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
