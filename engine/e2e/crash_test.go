@@ -46,17 +46,7 @@ func testKills(t *testing.T, guarantee string) {
 	seed := time.Now().UnixNano()
 	rng := rand.New(rand.NewSource(seed))
 	t.Logf("seed %d", seed)
-	const kills = 12
-	working := 0
-	for i := 0; i < kills; i++ {
-		p := start(t, nil, args...)
-		time.Sleep(time.Duration(400+rng.Intn(1800)) * time.Millisecond)
-		p.kill()
-		if strings.Contains(p.output(), "partitions assigned") {
-			working++
-		}
-	}
-	t.Logf("%d kills, %d of them after the queries got their partitions", kills, working)
+	killLoop(t, rng, 12, 400, 1800, args, nil)
 	if err := <-fed; err != nil {
 		t.Fatal(err)
 	}

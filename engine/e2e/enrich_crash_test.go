@@ -7,7 +7,6 @@ import (
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -73,20 +72,7 @@ func TestEnrichExactlyOnceUnderSIGKILL(t *testing.T) {
 	seed := time.Now().UnixNano()
 	krng := rand.New(rand.NewSource(seed))
 	t.Logf("seed %d", seed)
-	kills := 12
-	if os.Getenv("RQL_KILLS") != "" {
-		kills, _ = strconv.Atoi(os.Getenv("RQL_KILLS"))
-	}
-	working := 0
-	for i := 0; i < kills; i++ {
-		p := start(t, nil, args...)
-		time.Sleep(time.Duration(600+krng.Intn(1400)) * time.Millisecond)
-		p.kill()
-		if strings.Contains(p.output(), "partitions assigned") {
-			working++
-		}
-	}
-	t.Logf("%d kills, %d of them after the queries got their partitions", kills, working)
+	killLoop(t, krng, 12, 600, 1400, args, nil)
 	if err := <-fed; err != nil {
 		t.Fatal(err)
 	}

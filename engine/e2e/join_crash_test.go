@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,27 +58,13 @@ func TestJoinsExactlyOnceUnderSIGKILL(t *testing.T) {
 	fedClicks := feedClicks(t, addr, clicks, users, 9*time.Second)
 	fedFK := feedForeignKeys(t, addr, rand.New(rand.NewSource(seed+1)), 9*time.Second)
 
-	const kills = 10
-	working := 0
-	for i := 0; i < kills; i++ {
-		p := start(t, nil, args...)
-		time.Sleep(time.Duration(400+rng.Intn(1000)) * time.Millisecond)
-		p.kill()
-		if strings.Contains(p.output(), "partitions assigned") {
-			working++
-		}
+	killLoop(t, rng, 10, 400, 1000, args, func(i int, _ string) {
 		if i%4 == 2 {
 			// A lost disk: the next start restores both joins' stores
 			// (table side, foreign-key halves) from their changelogs.
-			wipe, _ := filepath.Glob(filepath.Join(dir, "state", "joins", "C*"))
-			for _, w := range wipe {
-				if err := os.RemoveAll(w); err != nil {
-					t.Fatal(err)
-				}
-			}
+			wipeState(t, filepath.Join(dir, "state", "joins", "C*"))
 		}
-	}
-	t.Logf("%d kills, %d of them after the queries got their partitions", kills, working)
+	})
 	if err := <-fedClicks; err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -109,6 +110,41 @@ func (p *proc) term(t *testing.T, d time.Duration) {
 	case <-time.After(d):
 		t.Errorf("rql did not stop within %s after SIGTERM; output:\n%s", d, p.output())
 		p.kill()
+	}
+}
+
+// killLoop runs `rql args...` kills times, each process SIGKILLed after a
+// random [minMs, minMs+spanMs) ms; after each kill, between(i, output) runs
+// when non-nil (to wipe state, count restores). It returns how many of the
+// processes got their partitions before they were killed.
+func killLoop(t *testing.T, rng *rand.Rand, kills, minMs, spanMs int, args []string,
+	between func(i int, output string)) (working int) {
+	t.Helper()
+	for i := 0; i < kills; i++ {
+		p := start(t, nil, args...)
+		time.Sleep(time.Duration(minMs+rng.Intn(spanMs)) * time.Millisecond)
+		p.kill()
+		out := p.output()
+		if strings.Contains(out, "partitions assigned") {
+			working++
+		}
+		if between != nil {
+			between(i, out)
+		}
+	}
+	t.Logf("%d kills, %d of them after the queries got their partitions", kills, working)
+	return working
+}
+
+// wipeState removes the state directories matching pattern (a lost disk:
+// the next start restores them from their changelogs).
+func wipeState(t *testing.T, pattern string) {
+	t.Helper()
+	wipe, _ := filepath.Glob(pattern)
+	for _, w := range wipe {
+		if err := os.RemoveAll(w); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -50,29 +49,20 @@ func TestStatefulExactlyOnceUnderSIGKILL(t *testing.T) {
 	seed := time.Now().UnixNano()
 	rng := rand.New(rand.NewSource(seed))
 	t.Logf("seed %d", seed)
-	const kills = 8
 	restores, restored := 0, 0
-	for i := 0; i < kills; i++ {
-		p := start(t, nil, args...)
-		time.Sleep(time.Duration(500+rng.Intn(1200)) * time.Millisecond)
-		p.kill()
+	killLoop(t, rng, 8, 500, 1200, args, func(i int, output string) {
 		if i%3 == 1 {
 			// A lost disk: the next start restores everything from the
 			// changelogs.
-			wipe, _ := filepath.Glob(filepath.Join(dir, "state", "agg", "CTAS_*"))
-			for _, w := range wipe {
-				if err := os.RemoveAll(w); err != nil {
-					t.Fatal(err)
-				}
-			}
+			wipeState(t, filepath.Join(dir, "state", "agg", "CTAS_*"))
 		}
-		for _, m := range restoredLine.FindAllStringSubmatch(p.output(), -1) {
+		for _, m := range restoredLine.FindAllStringSubmatch(output, -1) {
 			n, _ := strconv.Atoi(m[1])
 			restores++
 			restored += n
 		}
-	}
-	t.Logf("%d kills; %d task restores read %d changelog records", kills, restores, restored)
+	})
+	t.Logf("%d task restores read %d changelog records", restores, restored)
 	if err := <-fed; err != nil {
 		t.Fatal(err)
 	}
