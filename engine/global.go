@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -21,8 +22,13 @@ import (
 // task processes a record (Kafka Streams' global store bootstrap); then
 // it follows the topic on a goroutine of its own, and the query applies
 // what it read between two fetches of its input. The store has no
-// changelog: the topic itself is the source of truth, and the store is
-// rebuilt from its beginning at every start. Every task of the query reads
+// changelog: the topic itself is the source of truth. With every fetch it
+// applies, the store records, in the same database, the next offset of
+// each partition (a checkpoint); a restart reads on from the checkpoint
+// when it lies within every partition's offsets, else it drops the table
+// and reads the topic from its beginning. Re-reading records after a crash
+// between a fetch's writes and its checkpoint is harmless: the table is
+// the last value per key, and the replay ends in the same state. Every task of the query reads
 // the same store (through stateView), so the table costs its size once
 // per member, not once per task.
 //
@@ -48,6 +54,13 @@ type globalFeed struct {
 	r     *kafka.Reader
 	ch    chan []*kafka.Record
 	errc  chan error
+	// ckpt is the next offset of each partition applied to the store
+	// (stored under ckptName(store, partition) with every fetch).
+	ckpt state.Offsets
+}
+
+func (f *globalFeed) ckptName(p int32) string {
+	return "global/" + f.join.RightStore + "/" + strconv.Itoa(int(p))
 }
 
 // newGlobalTables returns the replica of q's global tables (nil when it
@@ -86,9 +99,6 @@ func (g *globalTables) start(ctx context.Context) error {
 	}
 	q := g.q
 	dir := filepath.Join(q.e.queryStateDir(q.id), "global")
-	if err := state.DestroyDir(dir); err != nil {
-		return err
-	}
 	db, err := state.Open(dir, state.Options{})
 	if err != nil {
 		return err
@@ -98,6 +108,10 @@ func (g *globalTables) start(ctx context.Context) error {
 	g.cancel = cancel
 	for _, f := range g.feeds {
 		began := time.Now()
+		from, err := g.checkpoint(ctx, f)
+		if err != nil {
+			return err
+		}
 		plan := &planner.QueryPlan{ID: q.id, Kind: q.topo.subs[0].plan.Kind, Root: f.join}
 		f.pipe, err = build.Build(ctx, plan, build.Options{Registry: q.e.reg, Props: q.props, State: db,
 			Log: func(en exec.LogEntry) { g.logEntry(en) }})
@@ -105,7 +119,7 @@ func (g *globalTables) start(ctx context.Context) error {
 			return err
 		}
 		f.r, err = kafka.NewReader(ctx, f.topic, append(q.e.clientOpts(), kafka.FromBeginning(),
-			kafka.PollWait(50*time.Millisecond), kafka.MaxPollRecords(10000))...)
+			kafka.StartOffsets(from), kafka.PollWait(50*time.Millisecond), kafka.MaxPollRecords(10000))...)
 		if err != nil {
 			return err
 		}
@@ -131,13 +145,80 @@ func (g *globalTables) start(ctx context.Context) error {
 			}
 			n += len(fe.Records)
 		}
+		// Partitions without records since the checkpoint keep theirs; an
+		// empty one is checkpointed at its end.
+		pos, err := f.r.Positions()
+		if err != nil {
+			return err
+		}
+		for p, off := range pos {
+			if name := f.ckptName(p); off > f.ckpt[name] {
+				f.ckpt[name] = off
+			}
+		}
+		if err := db.Commit(nil, f.ckpt); err != nil {
+			return err
+		}
 		q.e.log.Info("global table ready", "query", q.id, "topic", f.topic, "records", n,
-			"took", time.Since(began).Round(time.Millisecond))
+			"from-checkpoint", from != nil, "took", time.Since(began).Round(time.Millisecond))
 		f.ch, f.errc = make(chan []*kafka.Record, 16), make(chan error, 1)
 		g.wg.Add(1)
 		go f.follow(gctx, &g.wg)
 	}
 	return nil
+}
+
+// checkpoint returns where to read f's topic from: the stored checkpoint
+// when it lies within every partition's offsets (f.ckpt then holds it),
+// else nil after dropping f's table (read from the beginning).
+func (g *globalTables) checkpoint(ctx context.Context, f *globalFeed) (map[int32]int64, error) {
+	q := g.q
+	f.ckpt = state.Offsets{}
+	stored, err := g.db.Offsets()
+	if err != nil {
+		return nil, err
+	}
+	n, err := q.e.topicPartitions(ctx, f.topic)
+	if err != nil {
+		return nil, err
+	}
+	r, err := q.restoreReader()
+	if err != nil {
+		return nil, err
+	}
+	from := make(map[int32]int64, n)
+	lows := make(map[int32]int64, n)
+	seen := false
+	for p := int32(0); p < int32(n); p++ {
+		off, ok := stored[f.ckptName(p)]
+		seen = seen || ok
+		low, high, err := r.Offsets(ctx, f.topic, p)
+		if err != nil {
+			return nil, err
+		}
+		lows[p] = low
+		if !ok || off < low || off > high {
+			from = nil
+			continue
+		}
+		if from != nil {
+			from[p] = off
+		}
+	}
+	if from != nil {
+		for p, off := range from {
+			f.ckpt[f.ckptName(p)] = off
+		}
+		return from, nil
+	}
+	for p, low := range lows {
+		f.ckpt[f.ckptName(p)] = low // reading from the beginning
+	}
+	if seen {
+		q.e.log.Info("global table checkpoint invalid, reading the topic from the beginning",
+			"query", q.id, "topic", f.topic)
+	}
+	return nil, g.db.DropTable(f.join.RightStore)
 }
 
 // follow reads the topic on, handing fetches to the query goroutine.
@@ -195,7 +276,13 @@ func (g *globalTables) apply(ctx context.Context, f *globalFeed, recs []*kafka.R
 	for i, r := range recs {
 		in[i] = toExecWindowed(r, false, w)
 	}
-	return f.pipe.Push(ctx, f.topic, in)
+	if err := f.pipe.Push(ctx, f.topic, in); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		f.ckpt[f.ckptName(r.Partition)] = r.Offset + 1
+	}
+	return g.db.Commit(nil, f.ckpt)
 }
 
 // logEntry reports a global table record that could not be read (to the

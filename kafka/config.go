@@ -92,6 +92,7 @@ type cfg struct {
 	pollWait time.Duration
 	maxPoll  int
 	fromBeg  bool
+	startAt  map[int32]int64
 
 	logf       func(level int, tag, msg string)
 	onAssigned func(ctx context.Context, parts []TopicPartition)
@@ -222,6 +223,12 @@ func MaxPollRecords(n int) Opt { return func(c *cfg) { c.maxPoll = n } }
 // FromBeginning makes a Reader start at the earliest offset of each
 // partition rather than the default, the end (PRINT ... FROM BEGINNING).
 func FromBeginning() Opt { return func(c *cfg) { c.fromBeg = true } }
+
+// StartOffsets makes a Reader start each partition in offsets at the
+// given offset (a checkpoint); the other partitions start as FromBeginning
+// or the default say. An offset outside the partition's range is reset as
+// auto.offset.reset says (latest unless set).
+func StartOffsets(offsets map[int32]int64) Opt { return func(c *cfg) { c.startAt = offsets } }
 
 // OnAssigned sets a callback run when the group assigns partitions to the
 // session, before any of their records is returned, on the goroutine

@@ -26,7 +26,7 @@ type Reader struct {
 // starting at their end, or at their beginning with FromBeginning. It fails
 // with rqlerr.KafkaTopicMissing when topic does not exist. Options used:
 // BootstrapServers, ClientID, Property(ies), PropertiesFile, LogFunc, FromBeginning,
-// PollWait, MaxPollRecords, RequestTimeout.
+// StartOffsets, PollWait, MaxPollRecords, RequestTimeout.
 func NewReader(ctx context.Context, topic string, opts ...Opt) (*Reader, error) {
 	c := newCfg(opts)
 	m, err := c.validate(kindConsumer)
@@ -73,7 +73,11 @@ func (r *Reader) assign(ctx context.Context) error {
 	tps := make([]ck.TopicPartition, 0, len(t.Partitions))
 	for _, p := range t.Partitions {
 		r.parts = append(r.parts, p.ID)
-		tps = append(tps, ck.TopicPartition{Topic: &r.topic, Partition: p.ID, Offset: start})
+		off := start
+		if o, ok := r.cfg.startAt[p.ID]; ok {
+			off = ck.Offset(o)
+		}
+		tps = append(tps, ck.TopicPartition{Topic: &r.topic, Partition: p.ID, Offset: off})
 	}
 	sort.Slice(r.parts, func(i, j int) bool { return r.parts[i] < r.parts[j] })
 	if err := r.c.Assign(tps); err != nil {

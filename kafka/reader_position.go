@@ -43,3 +43,24 @@ func (r *Reader) Ends(ctx context.Context) (map[int32]int64, error) {
 	}
 	return out, nil
 }
+
+// Positions returns the position of each partition read (the next offset
+// it will return, past any transaction markers), leaving out partitions
+// whose position is not known yet.
+func (r *Reader) Positions() (map[int32]int64, error) {
+	tps := make([]ck.TopicPartition, 0, len(r.parts))
+	for _, p := range r.parts {
+		tps = append(tps, ck.TopicPartition{Topic: &r.topic, Partition: p})
+	}
+	pos, err := r.c.Position(tps)
+	if err != nil {
+		return nil, classify(err, "reading the position in "+r.topic)
+	}
+	out := make(map[int32]int64, len(pos))
+	for _, tp := range pos {
+		if tp.Offset >= 0 {
+			out[tp.Partition] = int64(tp.Offset)
+		}
+	}
+	return out, nil
+}
