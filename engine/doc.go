@@ -84,7 +84,11 @@
 // crash, after a rebalance moved its partition here — from each changelog
 // partition, read with read_committed up to its end: from the local
 // checkpoint when it lies within the partition's offsets, else from the
-// beginning with the table wiped. Checkpoints are the changelog ends
+// beginning with the table wiped. The restore runs on a goroutine, not in
+// the rebalance callback: the task's partitions are held (assigned paused,
+// nothing of them processed or committed) while the query keeps polling
+// and processing its other partitions, and are released when the task is
+// built (restore.go). Checkpoints are the changelog ends
 // measured right after a committed cycle (every 2 s and when a task
 // closes). Event time, stream time and window closing are per task.
 // TERMINATE and DROP delete the query's state directory and internal
@@ -144,7 +148,11 @@
 // Session.Run / Query answer a pull query on a table written by a CREATE
 // TABLE AS SELECT running here from the committed state of the query's
 // local tasks (pull.go; startQuery adds planner.MaterializeQuery's store to
-// CTAS without aggregation). Single instance: remote partitions are not
+// CTAS without aggregation). CREATE SOURCE TABLE starts the internal query
+// CST_<name> (planner.MaterializeSourceTable, pull_source.go), whose
+// stores answer pull queries on the table the same way. A pull query on a
+// stream scans its topic up to the end offsets taken when it starts
+// (pull_stream.go). Single instance: remote partitions of a table are not
 // consulted yet.
 //
 // # Runtime figures

@@ -85,6 +85,10 @@ func (e *Engine) apply(ctx context.Context, s parser.Statement, plan planner.Sta
 			return Result{}, err
 		}
 		e.cat.PutSource(src)
+		if err := e.materializeSourceTable(ctx, s.SQL(), src); err != nil { // pull_source.go
+			e.cat.DropSource(src.Name)
+			return Result{}, err
+		}
 		return Result{Kind: kind, Message: kindName(src.Kind) + " created"}, nil
 	case *planner.CreateAsSelectPlan:
 		kind := "CREATE_" + upperKind(p.Sink.Kind) + "_AS_SELECT"
@@ -185,10 +189,12 @@ func (e *Engine) drop(ctx context.Context, p *planner.DropPlan) (Result, error) 
 	if p.Noop || p.Source == nil {
 		return Result{Kind: kind, Message: "Source " + p.Name + " does not exist."}, nil
 	}
+	group := e.sourceTableGroup(p.Source) // pull_source.go: "" for other sources
 	for _, id := range e.cat.QueriesWriting(p.Name) {
 		e.terminateQueryLocked(ctx, id)
 		e.cat.RemoveQuery(id)
 	}
+	e.deleteGroup(ctx, group)
 	e.cat.DropSource(p.Name)
 	if p.DeleteTopic {
 		if err := e.admin.DeleteTopics(ctx, p.Source.Topic); err != nil && rqlerr.CodeOf(err) != rqlerr.KafkaTopicMissing {

@@ -11,21 +11,32 @@ import (
 	"github.com/rql/rql/state"
 )
 
-// Pull queries (SELECT ... FROM table [WHERE ...] without EMIT) on the Kafka
-// runtime are answered from the state stores of the local tasks of the
-// persistent query that writes the table: the aggregation's state table of
-// a CREATE TABLE ... AS SELECT ... GROUP BY, or the Materialize table that
-// startQuery adds before the sink of any other CREATE TABLE AS SELECT
-// (planner.MaterializeQuery). Each task's database holds the keys of its
-// partition: a key lookup reads every local database (the key is in one),
-// a scan concatenates them. Only committed state is read (what the
-// changelogs hold), never a cycle's pending writes.
+// Pull queries (SELECT ... FROM source [WHERE ...] [LIMIT n] without
+// EMIT) on the Kafka runtime.
 //
-// Single instance: with several members in the service, a pull query sees
-// the partitions of the member it runs on only. Remaining: route key
-// lookups to the member owning the key's partition (and fan scans out), as
-// ksqlDB does with its host info; pull queries on source tables (CREATE
-// SOURCE TABLE) and on streams.
+// Tables are answered from the state stores of the local tasks of the
+// persistent query that writes the table: the aggregation's state table of
+// a CREATE TABLE ... AS SELECT ... GROUP BY, the Materialize table that
+// startQuery adds before the sink of any other CREATE TABLE AS SELECT
+// (planner.MaterializeQuery), or the Materialize table of the internal
+// query CST_<name> that materializes a CREATE SOURCE TABLE (pull_source.go).
+// Each task's database holds the keys of its partition: a key lookup reads
+// every local database (the key is in one), a range or a scan concatenates
+// them, LIMIT applies overall. Only committed state is read (what the
+// changelogs hold), never a cycle's pending writes; a query still catching
+// up (or restoring) answers with what it has materialized so far.
+//
+// Streams are answered by a bounded scan of the stream's topic, from the
+// beginning of each partition to its end when the query starts
+// (pull_stream.go).
+//
+// Single instance: with several members in the service, a pull query on a
+// table sees the partitions of the member it runs on only (a key whose
+// partition another member owns is not found, a scan misses those
+// partitions). Routing key lookups to the member owning the key's
+// partition, and fanning scans out, as ksqlDB does with its host info, is
+// not done. Stream pull queries read the topic itself and see every
+// partition.
 
 // pullStores are the open databases of a query's tasks, for pull queries:
 // a task registers its database when created and unregisters it before
@@ -52,8 +63,11 @@ func (ps *pullStores) remove(db *state.DB) {
 
 // pull answers a pull query: columns, then the rows, through out.
 func (s *Session) pull(ctx context.Context, p *planner.PullPlan, props map[string]string, out Output) error {
-	if p.Stream != nil || p.Store == nil {
-		return pullUnsupported(p)
+	if p.Stream != nil {
+		return s.pullStream(ctx, p, props, out) // pull_stream.go
+	}
+	if p.Store == nil {
+		return rqlerr.Bug("pull query on table %s has no store", p.Source.Name)
 	}
 	s.e.mu.Lock()
 	q := s.e.queries[p.Store.QueryID]
@@ -102,15 +116,4 @@ func (ps *pullStores) pull(ctx context.Context, p *planner.PullPlan, props map[s
 		rows = rows[:p.Limit]
 	}
 	return rows, nil
-}
-
-// pullUnsupported is the error of a pull query the Kafka runtime cannot
-// answer (on a stream).
-func pullUnsupported(p *planner.PullPlan) error {
-	what := "table"
-	if p.Stream != nil {
-		what = "stream"
-	}
-	return rqlerr.New(rqlerr.BindUnsupported,
-		"pull queries (SELECT without EMIT CHANGES, here on %s %s) are not supported by the Kafka runtime yet: add EMIT CHANGES for a push query", what, p.Source.Name)
 }

@@ -51,6 +51,18 @@ func MaterializeStore(queryID string) string { return queryID + "-Materialize" }
 // CREATE SOURCE TABLE (ksqlDB names it alike).
 func SourceTableQueryID(name string) string { return "CST_" + name }
 
+// sourceTableQuery reports whether pq is the internal query of a CREATE
+// SOURCE TABLE, which a runtime lists in the catalog as writing the table
+// (the Kafka runtime does; the driver keeps it out of the catalog).
+// TERMINATE refuses it and TERMINATE ALL skips it: DROP TABLE ends it.
+func (c *Catalog) sourceTableQuery(pq *PersistentQuery) bool {
+	if pq == nil || pq.ID != SourceTableQueryID(pq.Sink) {
+		return false
+	}
+	src, ok := c.SourceByName(pq.Sink)
+	return ok && src.ReadOnly && src.Kind == parser.KindTable
+}
+
 // aggregateView returns the aggregation whose state holds a CTAS query's
 // result, with the projection over it, or nil when the query does not
 // aggregate (Sink → Project → Aggregate).

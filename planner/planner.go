@@ -67,12 +67,18 @@ func (p *stmtPlanner) plan(stmt parser.Statement) (StatementPlan, error) {
 		if s.All {
 			var ids []string
 			for _, q := range p.cat.Queries() {
-				ids = append(ids, q.ID)
+				if !p.cat.sourceTableQuery(q) { // ended by DROP TABLE only
+					ids = append(ids, q.ID)
+				}
 			}
 			return &TerminatePlan{QueryIDs: ids}, nil
 		}
-		if _, ok := p.cat.Query(s.QueryID); !ok {
+		q, ok := p.cat.Query(s.QueryID)
+		if !ok {
 			return nil, rqlerr.At(rqlerr.StmtQueryMissing, s.StmtPos, "Unknown queryId: %s", s.QueryID)
+		}
+		if p.cat.sourceTableQuery(q) {
+			return nil, rqlerr.At(rqlerr.StmtIncompatible, s.StmtPos, "Cannot terminate query '%s' because it is linked to a source table.", s.QueryID)
 		}
 		return &TerminatePlan{QueryIDs: []string{s.QueryID}}, nil
 	case *parser.SetProperty:
