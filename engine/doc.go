@@ -69,6 +69,9 @@
 // GROUP BY whose key is not the input key
 // goes through "<service-id>-<query-id>-Aggregate-GroupBy-repartition"
 // (rows in JSON, partitioned by murmur2 of the encoded grouping values).
+// Re-grouping a table writes signed changes there instead, from a first
+// stateful sub-topology that keeps the table's input store (Kafka Streams'
+// KTable#groupBy; see splitTableGroupBy and exec/aggregate_change.go).
 // Each task of the stateful sub-topology owns one RocksDB database,
 // <StateDir>/<service-id>/<query-id>/<partition>, that its operators see
 // through a state.Txn. The commit cycle becomes:

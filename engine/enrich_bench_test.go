@@ -3,9 +3,6 @@ package engine_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -13,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rql/rql/engine"
+	"github.com/rql/rql/exec/asyncio/loopsvc"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/sqltypes"
 	"github.com/rql/rql/udf"
@@ -39,8 +37,10 @@ import (
 //
 // Variants: each order (10 distinct keys per worker), the drain-on-commit
 // strategy (rql.enrich.commit=drain), and the synchronous ENRICH USING
-// baseline (one call at a time per partition: limit = 4 / 0.05 s).
-// RQL_BENCH_ENRICH_1024=1 adds workers=1024.
+// baseline (one call at a time per partition: limit = 4 / 0.05 s). The
+// service is loopsvc's minimal HTTP/1.1 server, so that the cores it
+// shares with the runtime go to the enrichment rather than to a net/http
+// server (see exec/asyncio/loopsvc).
 //
 //	go test ./engine -run '^$' -bench BenchmarkEngineEnrich -benchtime 1x
 
@@ -56,10 +56,13 @@ var (
 
 // enrichServiceMax is the loopback service's own maximum rate without
 // latency: 256 concurrent clients calling through the HTTP user function
-// for one second.
+// for one second (client and service share the cores).
 func enrichServiceMax(b *testing.B) float64 {
 	enrichSvcOnce.Do(func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"y": 1}`)) }))
+		srv, err := loopsvc.Start(0, `{"y": 1}`)
+		if err != nil {
+			b.Fatal(err)
+		}
 		defer srv.Close()
 		def, err := udf.NewUserFunc(udf.UserFuncSpec{Name: "LOOKUP", Using: "HTTP", Return: sqltypes.Bigint,
 			Params: []udf.Param{{Name: "X", Type: sqltypes.Bigint}},
@@ -92,10 +95,7 @@ func enrichServiceMax(b *testing.B) float64 {
 }
 
 func BenchmarkEngineEnrich(b *testing.B) {
-	workers := []int{32, 256}
-	if os.Getenv("RQL_BENCH_ENRICH_1024") == "1" {
-		workers = append(workers, 1024)
-	}
+	workers := []int{32, 256, 1024}
 	b.Run("service-max", func(b *testing.B) { b.ReportMetric(enrichServiceMax(b), "calls/s") })
 	b.Run("sync-baseline", func(b *testing.B) { benchEngineEnrich(b, "sync", 1, "carry") })
 	for _, order := range []string{"ordered", "key", "unordered"} {
@@ -112,10 +112,10 @@ var enrichBenchSeq atomic.Int64
 
 func benchEngineEnrich(b *testing.B, order string, workers int, commit string) {
 	maxRate := enrichServiceMax(b)
-	svc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(enrichBenchLatency)
-		w.Write([]byte(`{"y": 1}`))
-	}))
+	svc, err := loopsvc.Start(enrichBenchLatency, `{"y": 1}`)
+	if err != nil {
+		b.Fatal(err)
+	}
 	defer svc.Close()
 	limit := float64(workers) / enrichBenchLatency.Seconds()
 	clause := fmt.Sprintf("ENRICH USING ASYNC lookup(n) AS y WITH (workers=%d, order='%s', timeout='10s')", workers, order)

@@ -32,7 +32,8 @@ func (q *query) subOf(topic string) *subTopology {
 }
 
 // assignJoin attaches an assigned partition of a join query to its task
-// (inside Poll).
+// (inside Poll). A stateful task restores on a goroutine: its partitions
+// are held until it is built (restore.go).
 func (q *query) assignJoin(ctx context.Context, tp kafka.TopicPartition) {
 	sub := q.subOf(tp.Topic)
 	if sub == nil {
@@ -40,7 +41,11 @@ func (q *query) assignJoin(ctx context.Context, tp kafka.TopicPartition) {
 	}
 	home := kafka.TopicPartition{Topic: sub.topic, Partition: tp.Partition}
 	t := q.tasks[home]
-	if t == nil {
+	if r := q.pending[home]; t == nil && r != nil {
+		q.holdPart(r, tp)
+	} else if t == nil && sub.stateful {
+		q.startRestore(ctx, home, tp, sub)
+	} else if t == nil {
 		var err error
 		if t, err = q.newTask(ctx, home, sub); err != nil {
 			if q.fatal == nil {
@@ -50,7 +55,7 @@ func (q *query) assignJoin(ctx context.Context, tp kafka.TopicPartition) {
 		}
 		q.tasks[home] = t
 	}
-	if tp != home {
+	if t != nil && tp != home {
 		if q.route == nil {
 			q.route = map[kafka.TopicPartition]*task{}
 		}
@@ -78,6 +83,9 @@ func (q *query) revokeJoin(ctx context.Context, tp kafka.TopicPartition) {
 		held = held || q.taskNames[taskName(kafka.TopicPartition{Topic: in, Partition: tp.Partition})]
 	}
 	q.mu.Unlock()
+	if r := q.pending[home]; r != nil && (r.dropPart(tp) || !held) {
+		q.stopRestore(r)
+	}
 	if held {
 		return
 	}

@@ -66,6 +66,12 @@ type query struct {
 	// joins (global.go; nil without).
 	route map[kafka.TopicPartition]*task
 	glob  *globalTables
+	// sess is the query's session (set when run starts); pending are the
+	// stateful tasks whose state is being restored, by their key in tasks
+	// (restore.go).
+	sess         *kafka.TxnSession
+	pending      map[kafka.TopicPartition]*restoring
+	restoreSlots chan struct{}
 
 	mu        sync.Mutex
 	state     QueryState
@@ -138,6 +144,8 @@ func (q *query) fail(err error) {
 // or a fatal error.
 func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 	defer close(q.done)
+	q.sess = s
+	hooks := hooksOf(ctx)
 	inTxn := false
 	var start time.Time
 	err := func() error {
@@ -151,9 +159,19 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 				}
 				inTxn, start, q.cycle = true, time.Now(), 0
 			}
+			if len(q.pending) > 0 {
+				// Tasks whose restore finished join the open cycle
+				// before any of their records is polled (restore.go).
+				if err := q.adoptRestored(ctx, s); err != nil {
+					return err
+				}
+			}
 			f, err := s.Poll(ctx)
 			if err != nil {
 				return err
+			}
+			if hooks != nil && hooks.polled != nil {
+				hooks.polled(s)
 			}
 			if q.fatal != nil {
 				return q.fatal
@@ -327,8 +345,10 @@ func (q *query) endState(ctx context.Context, committed bool) error {
 // process pushes a fetch's records through the tasks of their partitions
 // — concurrently when several tasks have records, each on its own
 // goroutine — then gathers their outputs in task order. Records of a
-// partition without a task (revoked within this Poll) are skipped: the
-// session will not commit this cycle.
+// partition without a task are skipped: revoked within this Poll (the
+// session will not commit this cycle), or held while its task restores
+// (the session does not track them and rewinds the partition to them when
+// it is released: restore.go).
 func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
 	busy := q.busy[:0]
 	for i := 0; i < len(recs); {
@@ -386,14 +406,16 @@ func taskName(tp kafka.TopicPartition) string {
 	return tp.Topic + "/" + strconv.Itoa(int(tp.Partition))
 }
 
-// onAssigned creates a task per assigned partition (inside Poll).
+// onAssigned creates a task per assigned partition (inside Poll); a
+// stateful task restores its state on a goroutine meanwhile, its
+// partition held in the session (restore.go).
 func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 	for _, tp := range parts {
 		if q.topo.joins {
 			q.assignJoin(ctx, tp) // join_start.go
 			continue
 		}
-		if q.tasks[tp] != nil {
+		if q.tasks[tp] != nil || q.pending[tp] != nil {
 			continue
 		}
 		var sub *subTopology
@@ -403,6 +425,13 @@ func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 			}
 		}
 		if sub == nil {
+			continue
+		}
+		if sub.stateful {
+			q.startRestore(ctx, tp, tp, sub)
+			q.mu.Lock()
+			q.taskNames[taskName(tp)] = true
+			q.mu.Unlock()
 			continue
 		}
 		t, err := q.newTask(ctx, tp, sub)
@@ -428,6 +457,8 @@ func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, los
 		} else if t := q.tasks[tp]; t != nil {
 			t.close(ctx)
 			delete(q.tasks, tp)
+		} else if r := q.pending[tp]; r != nil {
+			q.stopRestore(r)
 		}
 		q.mu.Lock()
 		delete(q.taskNames, taskName(tp))
@@ -437,6 +468,7 @@ func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, los
 }
 
 func (q *query) closeTasks(ctx context.Context) {
+	q.stopRestores()
 	for tp, t := range q.tasks {
 		t.close(ctx)
 		delete(q.tasks, tp)

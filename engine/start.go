@@ -9,7 +9,6 @@ import (
 	"github.com/rql/rql/exec"
 	"github.com/rql/rql/exec/build"
 	"github.com/rql/rql/kafka"
-	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
 	"github.com/rql/rql/rqlerr"
 	"github.com/rql/rql/state"
@@ -103,15 +102,8 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	if err != nil {
 		return err
 	}
-	if !topo.joins && len(topo.subs) > 1 && topo.subs[0].repKeys != nil && srcParts > 1 &&
-		topo.subs[1].plan.Scans()[0].Source.Kind == parser.KindTable {
-		// The undo of a row's previous value must reach the task of its
-		// previous group: that needs the old value carried through the
-		// repartition topic (Kafka Streams' KTable groupBy), not done yet.
-		return rqlerr.New(rqlerr.StmtInvalidProps,
-			"the Kafka runtime cannot yet aggregate a table with %d partitions by columns other than its key "+
-				"(re-grouping a table needs one partition for now)", srcParts)
-	}
+	// (A table re-grouped by other columns than its key runs on any number
+	// of partitions: splitTableGroupBy carries signed changes.)
 	outParts := map[string]int{e.plog.topic: 1}
 	if topo.repartition != "" {
 		n, err := e.createTopic(ctx, topo.repartition, srcParts, nil)
@@ -249,17 +241,26 @@ func (e *Engine) stopQueryLocked(ctx context.Context, id string) {
 }
 
 // newTask builds the operators of sub for partition tp; a stateful task
-// first opens and restores its state (a trial build, tp.Partition < 0,
-// gets an empty store).
+// first opens and restores its state, synchronously (a trial build,
+// tp.Partition < 0, gets an empty store). Assigned partitions of stateful
+// sub-topologies restore on a goroutine instead (restore.go) and are
+// built with buildTask.
 func (q *query) newTask(ctx context.Context, tp kafka.TopicPartition, sub *subTopology) (*task, error) {
-	t := &task{q: q, tp: tp, sub: sub, windows: sourceWindows(sub.plan)}
+	var st *taskState
 	if sub.stateful && tp.Partition >= 0 {
-		st, err := q.openTaskState(ctx, sub, tp.Partition)
-		if err != nil {
+		var err error
+		if st, err = q.openTaskState(ctx, sub, tp.Partition, nil); err != nil {
 			return nil, err
 		}
-		t.st = st
 	}
+	return q.buildTask(ctx, tp, sub, st)
+}
+
+// buildTask builds the operators of sub for partition tp over st (nil for
+// a stateless task or a trial build), which it owns from then on: it is
+// closed when the build fails.
+func (q *query) buildTask(ctx context.Context, tp kafka.TopicPartition, sub *subTopology, st *taskState) (*task, error) {
+	t := &task{q: q, tp: tp, sub: sub, windows: sourceWindows(sub.plan), st: st}
 	if err := t.build(ctx); err != nil {
 		if t.st != nil {
 			t.st.close()

@@ -104,10 +104,13 @@ type taskState struct {
 func ckptName(topic string, p int32) string { return topic + "/" + strconv.Itoa(int(p)) }
 
 // openTaskState opens (creating) the database of partition p of q's
-// stateful sub-topology sub and restores it from the changelogs. (A query
-// with joins may have several stateful sub-topologies, each with its own
-// changelogs and directories; see subTopology.stateTag.)
-func (q *query) openTaskState(ctx context.Context, sub *subTopology, p int32) (*taskState, error) {
+// stateful sub-topology sub and restores it from the changelogs, reading
+// them with r (nil: the query's reader, on the run goroutine only). (A
+// query with joins may have several stateful sub-topologies, each with its
+// own changelogs and directories; see subTopology.stateTag.) It touches
+// nothing of q but read-only fields, the restore metrics and q.restored,
+// so it may run on a goroutine of its own (restore.go).
+func (q *query) openTaskState(ctx context.Context, sub *subTopology, p int32, r *kafka.PartitionReader) (*taskState, error) {
 	logs := q.changelogs
 	if q.topo.joins {
 		logs = sub.changelogs
@@ -122,7 +125,7 @@ func (q *query) openTaskState(ctx context.Context, sub *subTopology, p int32) (*
 	for _, c := range logs {
 		ts.byTable[c.table] = c.topic
 	}
-	if err := q.restore(ctx, ts); err != nil {
+	if err := q.restore(ctx, ts, r); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -135,16 +138,19 @@ func (q *query) openTaskState(ctx context.Context, sub *subTopology, p int32) (*
 // offsets), else from the beginning after wiping the table. The records
 // are read with read_committed (aborted writes of crashed cycles are never
 // seen) and applied in batches, each with the offset it reached, so that
-// an interrupted restore resumes where it stopped.
-func (q *query) restore(ctx context.Context, ts *taskState) error {
+// an interrupted restore (cancelled by a revocation) resumes where it
+// stopped. r nil means the query's reader.
+func (q *query) restore(ctx context.Context, ts *taskState, r *kafka.PartitionReader) error {
 	stored, err := ts.db.Offsets()
 	if err != nil {
 		return err
 	}
-	r, err := q.restoreReader()
-	if err != nil {
-		return err
+	if r == nil {
+		if r, err = q.restoreReader(); err != nil {
+			return err
+		}
 	}
+	hooks := hooksOf(ctx) // restore.go
 	start := time.Now()
 	var total int64
 	for _, c := range ts.logs {
@@ -167,6 +173,12 @@ func (q *query) restore(ctx context.Context, ts *taskState) error {
 		b := ts.db.NewBatch()
 		next := from
 		prog := q.restoreBegin(name, high-from) // metrics.go
+		if hooks != nil && hooks.restore != nil {
+			if err := hooks.restore(ctx, name); err != nil {
+				q.restoreEnd(prog)
+				return err
+			}
+		}
 		n, err := r.Read(ctx, c.topic, ts.part, from, high, func(rec *kafka.Record) error {
 			prog.step()
 			if rec.Value == nil {

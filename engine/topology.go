@@ -93,7 +93,9 @@ type topology struct {
 	subs []*subTopology
 	// repartition is the internal topic ("" without PARTITION BY).
 	repartition string
-	// joins marks a query with joins, cut by splitJoins: internal lists
+	// joins marks a query cut as splitJoins cuts (per sub-topology inputs,
+	// partition counts, state directories and changelogs): a query with
+	// joins, or a table re-grouping (splitTableGroupBy). internal lists
 	// its internal topics (repartition, subscription, response) with
 	// their partition counts.
 	joins    bool
@@ -120,9 +122,25 @@ func splitQuery(q *planner.QueryPlan, service, repTopic string, repParts int) (*
 		return nil, err
 	}
 	for _, s := range topo.subs {
-		s.stateful = needsState(s.plan.Root)
+		s.stateful = needsState(s.plan.Root) || hasGroupChanges(s.plan.Root)
 	}
 	return topo, nil
+}
+
+// hasGroupChanges reports whether n holds a half of a table re-grouping
+// (exec.GroupChangesNode, exec.ApplyChangesNode: stateful operators that
+// needsState, which knows planner nodes, does not see).
+func hasGroupChanges(n planner.Node) bool {
+	switch n.(type) {
+	case *exec.GroupChangesNode, *exec.ApplyChangesNode:
+		return true
+	}
+	for _, c := range n.Children() {
+		if hasGroupChanges(c) {
+			return true
+		}
+	}
+	return false
 }
 
 func split(q *planner.QueryPlan, srcTopic, service, repTopic string, repParts int) (*topology, error) {
@@ -133,6 +151,9 @@ func split(q *planner.QueryPlan, srcTopic, service, repTopic string, repParts in
 			"the Kafka runtime does not run a query with both PARTITION BY and a re-keying GROUP BY yet")
 	}
 	if rp != nil {
+		if agg := aggregateOver(q.Root, rp); agg != nil && agg.Window == nil && rp.Input.Props().Mode == planner.Upsert {
+			return splitTableGroupBy(q, agg, srcTopic, service+"-"+rp.Topic, repParts)
+		}
 		return splitGroupBy(q, rp, srcTopic, service+"-"+rp.Topic, repParts)
 	}
 	if rk == nil {
@@ -176,6 +197,64 @@ func splitGroupBy(q *planner.QueryPlan, rp *planner.Repartition, srcTopic, repTo
 		{topic: srcTopic, plan: first, repSink: &planner.Sink{Input: in, Target: rep, TimestampIndex: -1}, repKeys: rp.Keys},
 		{topic: repTopic, plan: second, fromRepartition: true, srcTopic: srcTopic},
 	}}, nil
+}
+
+// splitTableGroupBy splits q, whose aggregation agg re-groups a table
+// (agg.Input is a Repartition of upsert rows), as Kafka Streams'
+// KTable#groupBy does (see exec/aggregate_change.go):
+//
+//   - the first sub-topology, one task per partition of the table's topic
+//     (so partitioned by the table's key), runs the pre-aggregate part of
+//     the plan then an exec.GroupChangesNode, which keeps the input store
+//     (the "-input" state table, with its changelog) and writes every
+//     change of the table as signed changes (exec.Change: subtract the
+//     previous version from its group, add the new one to its group, or
+//     replace within one group) to repTopic, each in the partition of its
+//     group key;
+//   - the second, one task per partition of repTopic, folds them with an
+//     exec.ApplyChangesNode (the accumulators, no input store) and runs the
+//     rest of the plan to the sink.
+//
+// The two are cut as join queries are (topology.joins): each stateful
+// sub-topology has its own state directories and changelogs, and repTopic
+// is an internal topic with the table topic's partition count.
+func splitTableGroupBy(q *planner.QueryPlan, agg *planner.Aggregate, srcTopic, repTopic string, repParts int) (*topology, error) {
+	rp := agg.Input.(*planner.Repartition)
+	out, err := agg.WithChildren(rp.Input)
+	if err != nil {
+		return nil, err
+	}
+	changes := &exec.GroupChangesNode{Aggregate: out.(*planner.Aggregate)}
+	src := exec.ChangeSource(q.ID+"_GROUPBY_CHANGES", repTopic, repParts)
+	in, err := agg.WithChildren(exec.ChangeScan(src))
+	if err != nil {
+		return nil, err
+	}
+	root, err := replaceNode(q.Root, agg, &exec.ApplyChangesNode{Aggregate: in.(*planner.Aggregate)})
+	if err != nil {
+		return nil, err
+	}
+	first := &planner.QueryPlan{ID: q.ID, Kind: q.Kind, Sources: q.Sources, Limit: q.Limit, Root: changes}
+	second := &planner.QueryPlan{ID: q.ID, Kind: q.Kind, Sources: q.Sources, Limit: q.Limit, Root: root}
+	return &topology{joins: true, internal: []internalTopic{{name: repTopic, parts: repParts}}, subs: []*subTopology{
+		{topic: srcTopic, inputs: []string{srcTopic}, parts: repParts, plan: first, stateTag: "s0-",
+			repSink: &planner.Sink{Input: changes, Target: src, TimestampIndex: -1}},
+		{topic: repTopic, inputs: []string{repTopic}, parts: repParts, plan: second,
+			fromRepartition: true, srcTopic: srcTopic, internalSrc: map[string]string{repTopic: srcTopic}},
+	}}, nil
+}
+
+// aggregateOver returns the Aggregate of n whose input is rp.
+func aggregateOver(n planner.Node, rp *planner.Repartition) *planner.Aggregate {
+	if a, ok := n.(*planner.Aggregate); ok && a.Input == planner.Node(rp) {
+		return a
+	}
+	for _, c := range n.Children() {
+		if a := aggregateOver(c, rp); a != nil {
+			return a
+		}
+	}
+	return nil
 }
 
 func findRepartition(n planner.Node) *planner.Repartition {

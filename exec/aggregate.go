@@ -20,7 +20,9 @@ import (
 // per-group accumulators kept in the state store (Env.State) and emits the
 // group's new result for every input row (see planner.Aggregate for the
 // changelog semantics). Windowed aggregations are in window.go and
-// session.go; the table (upsert) input path in aggregate_table.go.
+// session.go; the table (upsert) input path in aggregate_table.go, and its
+// split into two tasks of a partitioned runtime (NewGroupChanges,
+// NewApplyChanges) in aggregate_change.go.
 //
 // State layout (tables named after the plan's StateTable):
 //
@@ -43,6 +45,11 @@ type Aggregate struct {
 	having  *Evaluator
 	inKey   []int
 	upsert  bool
+	// changesOut and changesIn split a table input's processing between
+	// two tasks of a partitioned runtime (aggregate_change.go): the first
+	// keeps only the -input store and emits signed changes, the second
+	// keeps the accumulators (and -meta) and folds those changes.
+	changesOut, changesIn bool
 
 	db                                    state.Store
 	batch                                 *state.Batch
@@ -110,6 +117,9 @@ func (a *Aggregate) Tables() []state.TableSpec {
 			kind = state.Session
 		}
 	}
+	if a.changesOut {
+		return []state.TableSpec{{Name: a.tableName(a.n.StateTable) + "-input"}}
+	}
 	specs := []state.TableSpec{{Name: a.tableName(a.n.StateTable), Kind: kind}, {Name: a.tableName(a.n.StateTable) + "-meta"}}
 	if a.upsert {
 		specs = append(specs, state.TableSpec{Name: a.tableName(a.n.StateTable) + "-input"})
@@ -153,6 +163,9 @@ func (a *Aggregate) Init(ctx context.Context, env *Env) error {
 	for _, evs := range a.args {
 		initEvals(env, evs...)
 	}
+	if a.changesOut {
+		return nil // no -meta table (see Tables)
+	}
 	if v, ok, err := a.db.Get(a.metaTable, []byte("st"), nil); err != nil {
 		return err
 	} else if ok && len(v) == 8 {
@@ -175,7 +188,13 @@ func (a *Aggregate) Process(ctx context.Context, _ int, b *Batch, out Collector)
 			return err
 		}
 	}
-	if err := a.commit(); err != nil {
+	var err error
+	if a.changesOut {
+		err = a.db.Commit(a.batch, nil) // no stream time nor sequence: no -meta table
+	} else {
+		err = a.commit()
+	}
+	if err != nil {
 		return err
 	}
 	if len(a.out.Rows) == 0 {
@@ -186,6 +205,10 @@ func (a *Aggregate) Process(ctx context.Context, _ int, b *Batch, out Collector)
 
 func (a *Aggregate) processRow(r *Row) error {
 	switch {
+	case a.changesOut:
+		return a.processChangeOut(r)
+	case a.changesIn:
+		return a.processChangeIn(r)
 	case a.n.Window == nil && a.upsert:
 		return a.processTableRow(r)
 	case a.n.Window == nil:

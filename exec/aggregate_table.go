@@ -10,34 +10,9 @@ import (
 // undone from its group (emitting the subtracted result), then the new row
 // is added to its group; a tombstone only undoes.
 func (a *Aggregate) processTableRow(r *Row) error {
-	ik, err := a.inputKey(r)
+	oldGK, oldArgs, gk, args, err := a.swapInput(r)
 	if err != nil {
 		return err
-	}
-	var oldGK []sqltypes.Value
-	var oldArgs [][]sqltypes.Value
-	if old, ok, err := a.db.GetThrough(a.batch, a.inTable, ik, nil); err != nil {
-		return err
-	} else if ok {
-		if oldGK, oldArgs, err = a.decodeInput(old); err != nil {
-			return err
-		}
-	}
-	var gk []sqltypes.Value
-	var args [][]sqltypes.Value
-	if !r.NullValue {
-		if k, ok := a.groupKey(r); ok {
-			gk, args = k, a.evalArgs(r)
-		}
-	}
-	if gk == nil {
-		a.batch.Delete(a.inTable, ik)
-	} else {
-		enc, err := a.encodeInput(gk, args)
-		if err != nil {
-			return err
-		}
-		a.batch.Put(a.inTable, ik, enc)
 	}
 	if oldGK != nil && gk != nil && sameValues(oldGK, gk) {
 		// The row stays in its group: one update, the old value undone and
@@ -53,6 +28,40 @@ func (a *Aggregate) processTableRow(r *Row) error {
 		return a.update(gk, args, false, r)
 	}
 	return nil
+}
+
+// swapInput stages r as the current version of its input key in the input
+// store and returns the previous version's group key and arguments (nil
+// when there was none) and r's (nil for a tombstone, or when r's group key
+// is NULL or cannot be evaluated: the row is in no group).
+func (a *Aggregate) swapInput(r *Row) (oldGK []sqltypes.Value, oldArgs [][]sqltypes.Value,
+	gk []sqltypes.Value, args [][]sqltypes.Value, err error) {
+	ik, err := a.inputKey(r)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if old, ok, err := a.db.GetThrough(a.batch, a.inTable, ik, nil); err != nil {
+		return nil, nil, nil, nil, err
+	} else if ok {
+		if oldGK, oldArgs, err = a.decodeInput(old); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	}
+	if !r.NullValue {
+		if k, ok := a.groupKey(r); ok {
+			gk, args = k, a.evalArgs(r)
+		}
+	}
+	if gk == nil {
+		a.batch.Delete(a.inTable, ik)
+		return oldGK, oldArgs, nil, nil, nil
+	}
+	enc, err := a.encodeInput(gk, args)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	a.batch.Put(a.inTable, ik, enc)
+	return oldGK, oldArgs, gk, args, nil
 }
 
 // replace undoes old and adds args in group gk, emitting once.

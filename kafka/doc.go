@@ -30,6 +30,9 @@
 //	enable.idempotence=true      (producers: no duplicates from retries)
 //	auto.offset.reset=latest     (ksqlDB's default; OffsetReset)
 //	transaction.timeout.ms=10000 (Kafka Streams' EOS default; TransactionTimeout)
+//	go.delivery.reports=false    (sessions: no per-record report; see NewSession)
+//	message.timeout.ms=0, enable.gapless.guarantee=true (at-least-once sessions:
+//	a record is never dropped while its offset commits)
 //	isolation.level=read_committed, enable.auto.commit=false (sessions,
 //	readers: fixed)
 package kafka

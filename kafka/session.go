@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -80,16 +79,21 @@ type TxnSession struct {
 	commitAt   map[TopicPartition]int64 // SetCommitOffset of the open cycle
 	floor      map[TopicPartition]int64 // committed offsets below the position (see SetCommitOffset)
 	assigned   map[TopicPartition]bool
-	cbCtx      context.Context // ctx of the Poll or Close running callbacks
-	fatal      error
-	closed     bool
-
-	pending atomic.Int64 // records produced whose delivery report is not handled yet
+	// held are the partitions held by the caller (session_flow.go).
+	held   map[TopicPartition]*hold
+	cbCtx  context.Context // ctx of the Poll or Close running callbacks
+	fatal  error
+	closed bool
 
 	mu      sync.Mutex
-	seq     uint64 // cycle number, tags produced records (Message.Opaque)
-	failure error  // first failed delivery of cycle seq
+	failure error // first failed delivery (or fatal error) of the open cycle
 }
+
+// flushMark is sent through the producer's events channel behind every
+// event queued so far; the drain goroutine closes it.
+type flushMark chan struct{}
+
+func (flushMark) String() string { return "flush mark" }
 
 // span is the offsets of the records of one partition returned by Poll
 // since the last End: first is where to rewind to, next is the offset to
@@ -119,12 +123,21 @@ func NewSession(ctx context.Context, opts ...Opt) (*TxnSession, error) {
 	s := &TxnSession{cfg: c, eos: c.g == ExactlyOnceV2,
 		spans: map[TopicPartition]*span{}, assigned: map[TopicPartition]bool{}, cbCtx: ctx}
 
-	// Under exactly-once, CommitTransaction fails (abortably) when any
-	// record of the transaction was not delivered, so per-record delivery
-	// reports would only cost a cgo event per record; at-least-once needs
-	// them to know when every produced record is acknowledged.
-	pm["go.delivery.reports"] = !s.eos
-	pm["go.delivery.report.fields"] = "none"
+	// No per-record delivery reports (each costs confluent-kafka-go a cgo
+	// event and a Message). Under exactly-once, CommitTransaction fails
+	// (abortably) when any record of the transaction was not delivered.
+	// At-least-once learns that every record is acknowledged from Flush
+	// (librdkafka's queue drained); a record that cannot be delivered is
+	// never dropped silently: records never time out (message.timeout.ms=0:
+	// retried until delivered) and any other permanent failure raises a
+	// fatal error (enable.gapless.guarantee), which End returns and which
+	// stops the query before its offsets pass the record — as Kafka
+	// Streams' default production exception handler fails the thread.
+	pm["go.delivery.reports"] = false
+	if !s.eos {
+		pm["enable.gapless.guarantee"] = true
+		pm["message.timeout.ms"] = 0
+	}
 	if s.eos {
 		id := c.txnID
 		if id == "" {
@@ -167,23 +180,12 @@ func NewSession(ctx context.Context, opts ...Opt) (*TxnSession, error) {
 	return s, nil
 }
 
-// onProducerEvent runs on the goroutine draining the producer's events.
-// A failed delivery counts only for the cycle that produced the record:
-// reports of an aborted cycle (ErrPurgeQueue / ErrPurgeInflight from the
-// abort itself) may arrive after the next cycle began.
+// onProducerEvent runs on the goroutine draining the producer's events:
+// a fatal producer error fails the session (see NewSession on delivery).
 func (s *TxnSession) onProducerEvent(ev ck.Event) {
 	switch e := ev.(type) {
-	case *ck.Message:
-		defer s.pending.Add(-1)
-		if e.TopicPartition.Error == nil {
-			return
-		}
-		seq, _ := e.Opaque.(uint64)
-		s.mu.Lock()
-		if seq == s.seq && s.failure == nil {
-			s.failure = deliveryError(e)
-		}
-		s.mu.Unlock()
+	case flushMark:
+		close(e)
 	case ck.Error:
 		if e.IsFatal() {
 			s.mu.Lock()
@@ -201,25 +203,19 @@ func (s *TxnSession) takeFailure() error {
 	return err
 }
 
-// nextCycle moves on to a new cycle number: later reports of this
-// cycle's records are ignored.
+// nextCycle forgets a non-fatal failure of the cycle that ended.
 func (s *TxnSession) nextCycle() {
 	s.mu.Lock()
-	s.seq++
 	if !errors.Is(s.failure, rqlerr.KafkaFatal) {
 		s.failure = nil
 	}
 	s.mu.Unlock()
 }
 
-func (s *TxnSession) cycle() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.seq
-}
-
 // rebalance is the consumer's rebalance callback; confluent-kafka-go
-// performs the (incremental) assign or unassign after it returns.
+// performs the (incremental) assign or unassign after it returns, unless
+// OnAssigned held partitions (Hold): the callback then assigns them itself
+// and pauses the held ones (session_flow.go).
 func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
 	switch e := ev.(type) {
 	case ck.AssignedPartitions:
@@ -229,6 +225,9 @@ func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
 		}
 		if s.cfg.onAssigned != nil {
 			s.cfg.onAssigned(s.cbCtx, tps)
+		}
+		if err := s.assignHeld(c, e.Partitions); err != nil {
+			s.fatal = err
 		}
 	case ck.RevokedPartitions:
 		tps := toTPs(e.Partitions)
@@ -243,6 +242,7 @@ func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
 			delete(s.assigned, tp)
 			delete(s.floor, tp)
 			delete(s.commitAt, tp)
+			s.unhold(c, tp)
 		}
 		if s.inTxn {
 			s.rebalanced = true
@@ -276,6 +276,9 @@ func (s *TxnSession) Poll(ctx context.Context) (Fetch, error) {
 // track records that r was returned to the caller.
 func (s *TxnSession) track(r *Record) {
 	tp := TopicPartition{Topic: r.Topic, Partition: r.Partition}
+	if len(s.held) > 0 && s.skipHeld(tp, r.Offset) {
+		return // not the caller's to process or commit yet (Hold)
+	}
 	if sp := s.spans[tp]; sp != nil {
 		sp.next = r.Offset + 1
 		return
@@ -319,17 +322,8 @@ func (s *TxnSession) Produce(ctx context.Context, recs ...*Record) error {
 	if !s.inTxn {
 		return rqlerr.Bug("kafka session: Produce outside a transaction")
 	}
-	seq := s.cycle()
 	for _, r := range recs {
-		m := toMessage(r)
-		if !s.eos {
-			m.Opaque = seq
-			s.pending.Add(1)
-		}
-		if err := produceOne(ctx, s.p, m, nil); err != nil {
-			if !s.eos {
-				s.pending.Add(-1)
-			}
+		if err := produceOne(ctx, s.p, toMessage(r), nil); err != nil {
 			return s.noteFatal(err)
 		}
 	}
@@ -417,14 +411,31 @@ func (s *TxnSession) commitTxn(ctx context.Context) error {
 
 // commitALO waits until every produced record is acknowledged, then
 // commits the consumed offsets.
+//
+// Flush returns 0 once librdkafka holds no undelivered record and the
+// events channel is empty; an error event the drain goroutine has taken
+// off the channel may still be in its hands, so a flushMark sent through
+// the same channel (FIFO) and closed by that goroutine proves every
+// earlier event handled.
 func (s *TxnSession) commitALO(ctx context.Context) error {
-	for s.pending.Load() > 0 {
+	waitErr := func(err error) error {
+		return rqlerr.Wrap(rqlerr.KafkaRetriable, err, "waiting for produced records")
+	}
+	for s.p.Flush(int(pollSlice/time.Millisecond)) > 0 {
 		if err := ctx.Err(); err != nil {
-			return rqlerr.Wrap(rqlerr.KafkaRetriable, err, "waiting for produced records")
+			return waitErr(err)
 		}
-		if s.p.Flush(int(pollSlice/time.Millisecond)) == 0 {
-			time.Sleep(100 * time.Microsecond) // reports in the drain goroutine's hands
-		}
+	}
+	mark := make(flushMark)
+	select {
+	case s.p.Events() <- mark:
+	case <-ctx.Done():
+		return waitErr(ctx.Err())
+	}
+	select {
+	case <-mark:
+	case <-ctx.Done():
+		return waitErr(ctx.Err())
 	}
 	if err := s.takeFailure(); err != nil {
 		return err
@@ -554,6 +565,22 @@ func (s *TxnSession) Close(ctx context.Context) error {
 		first = s.retry(ctx, "aborting a transaction", s.p.AbortTransaction)
 	}
 	s.inTxn = false
+	if s.cfg.instance != "" {
+		// librdkafka sends no LeaveGroup when a static member closes
+		// (KIP-345: a restart should not move partitions), so the group
+		// would wait session.timeout.ms before handing them over;
+		// unsubscribing first makes it leave now. A member that crashes
+		// still rejoins under its instance id without a rebalance.
+		if err := s.c.Unsubscribe(); err != nil && first == nil {
+			first = classify(err, "leaving the group")
+		}
+		// The leave is sent once the revocation ran (inside Poll); Close
+		// would cancel it.
+		for len(s.assigned) > 0 && ctx.Err() == nil {
+			s.c.Poll(int(pollSlice / time.Millisecond))
+		}
+		s.c.Poll(int(pollSlice / time.Millisecond))
+	}
 	if err := s.c.Close(); err != nil && first == nil {
 		first = classify(err, "closing consumer")
 	}

@@ -307,3 +307,57 @@ func TestRebalanceAbortsOpenTransaction(t *testing.T) {
 	mu.Unlock()
 	checkExactlyOnce(t, b, "out", n, nil)
 }
+
+// At-least-once never skips a record it could not deliver: a record the
+// broker refuses fails the session (fatal) before any offset passes it,
+// and a new member resumes at the committed offsets with nothing lost.
+func TestAtLeastOnceDeliveryFailureIsFatalAndLosesNothing(t *testing.T) {
+	t.Parallel()
+	const n = 100
+	b := startBroker(t, devbroker.Config{})
+	a := newAdmin(t, b)
+	createTopic(t, a, "in", 2)
+	createTopic(t, a, "out", 2)
+	produceN(t, b, "in", 0, n)
+	opts := []kafka.Opt{kafka.Group("g"), kafka.Topics("in"), kafka.ProcessingGuarantee(kafka.AtLeastOnce)}
+	c := &copier{t: t, s: newSession(t, b, opts...), out: "out"}
+
+	fault := b.Cluster().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "out",
+		Err: kerr.InvalidRecord, Count: -1})
+	_, _, committed, err := c.run(30*time.Millisecond, true)
+	if committed || !errors.Is(err, rqlerr.KafkaFatal) {
+		t.Fatalf("End(true) with refused records = %v, %v; want false, %s", committed, err, rqlerr.KafkaFatal)
+	}
+	if fault.Hits() == 0 {
+		t.Fatal("the produce fault was never hit")
+	}
+	t.Logf("surfaced: %v", err)
+	if err := c.s.Begin(); !errors.Is(err, rqlerr.KafkaFatal) {
+		t.Errorf("Begin after a fatal error = %v, want %s", err, rqlerr.KafkaFatal)
+	}
+	_ = c.s.Close(context.Background())
+	fault.Remove()
+
+	c = &copier{t: t, s: newSession(t, b, opts...), out: "out"}
+	total := 0
+	for total < n {
+		k, _, committed, err := c.run(20*time.Millisecond, true)
+		if err != nil || !committed {
+			t.Fatalf("End(true) after the fault = %v, %v", committed, err)
+		}
+		total += k
+	}
+	if total != n {
+		t.Errorf("the new member consumed %d records, want all %d (no offset committed past the failure)", total, n)
+	}
+	seen := map[string]bool{}
+	for _, r := range readAll(t, b, "out", n) {
+		v, _, _ := strings.Cut(string(r.Value), "|")
+		seen[v] = true
+	}
+	for i := 0; i < n; i++ {
+		if !seen[fmt.Sprintf("v%d", i)] {
+			t.Errorf("v%d lost", i)
+		}
+	}
+}

@@ -21,6 +21,8 @@ PAIRS=(
 [ -d kafka ] && PAIRS+=("./kafka|BenchmarkTransactionalCopy|BenchmarkBaselineProduceConsume|transactional consume→produce vs plain produce+consume on the dev broker (fraction of the ceiling)")
 [ -d engine ] && PAIRS+=("./engine|BenchmarkEngineFilterProjectEOS|BenchmarkBaselineTxnCopyEOS|rql filter+project over 1M JSON records of 250 B, exactly-once, 4 partitions, vs a raw confluent-kafka-go transactional copy loop (fraction of the ceiling; target 0.8)")
 [ -d engine ] && PAIRS+=("./engine|BenchmarkEngineFilterProjectALO|BenchmarkBaselineCopyALO|the same at-least-once vs a raw consume/produce/commit loop (fraction of the ceiling; target 0.8)")
+[ -d engine ] && PAIRS+=("./engine|BenchmarkEngineGroupBy10k|BenchmarkEngineFilterProjectEOS|GROUP BY count+sum over the same 1M records, 10 k groups (non-key: repartition topic, RocksDB, changelog), exactly-once, vs the stateless filter+project (fraction of the stateless records/s)")
+[ -d engine ] && PAIRS+=("./engine|BenchmarkEngineGroupBy1M|BenchmarkEngineFilterProjectEOS|the same with 1 M groups (fraction of the stateless records/s)")
 
 ns() { awk -v b="$1" '$1 ~ "^"b"(-[0-9]+)?$" {print $3; exit}' "$raw"; }
 {
@@ -50,6 +52,7 @@ done
 SELF=(
   "./exec/asyncio;^(BenchmarkEnrich|BenchmarkSyncBaseline|BenchmarkServiceMax);3s;async enrichment operator alone: records/s vs Little's law workers / 0.05 s (ratio) and vs min(limit, service max) (ratio-vs-cap; target 0.9); 50 ms loopback HTTP service, 4 partitions, checkpoint every 100 ms"
   "./engine;^BenchmarkEngineEnrich$;1x;async enrichment on the Kafka runtime (dev broker, 4 partitions, exactly-once, commit.interval.ms=100, 50 ms loopback HTTP service): sustained records/s vs Little's law workers / 0.05 s (ratio) and vs min(limit, service max) (ratio-vs-cap; target 0.9), per order mode, for workers 32 and 256 (RQL_BENCH_ENRICH_1024=1 adds 1024); the synchronous ENRICH USING baseline (limit 4 / 0.05 s); drain-on-commit vs the default carry-over; p99-ms = produce → committed output at half the measured rate"
+  "./engine;^BenchmarkRestore$;1x;state restore from a changelog (issue #5): one task's store restored into an empty state directory through the runtime's restore path, 100 k and 1 M distinct keys of ~80 B values on the dev broker; records/s vs a raw read of the same changelog partition with the same PartitionReader (raw-records/s; ratio = fraction of the reader's ceiling); RocksDB memory right after the restore (memtable-MB, table-readers-MB, block-cache-MB) and the state directory's size (disk-MB, disk-B/key)"
   "./exec/fkjoin;^BenchmarkFKJoin;1x;foreign-key join, one merchant: LeftSkew = operator with RocksDB state, ns per product update at 10 / 1k / 100k products (max/min: flatness, target ≤ 2); RightFanout = ns per merchant update and per subscriber (max/min-per-subscriber: proportionality, 1 is exact) and subscription store bytes per reference; VsNaive = product update with 10k products, the FK join query vs the naive re-key + COLLECT_LIST + primary-key join plan as pipelines with JSON and RocksDB state (naive/rql: speed-up, target ≥ 50)"
 )
 echo -e "\n## Benchmarks that report their own ratio" >> "$out.tmp"

@@ -46,6 +46,11 @@ type httpFunc struct {
 	inURL      []bool   // per parameter: used by a URL placeholder
 	jsonNames  []string // per parameter: its JSON / query-string name
 	client     *http.Client
+
+	// Precomputed per-call pieces (see request).
+	jsonKeys  []string // per parameter: its JSON name quoted, followed by ':'
+	idemCanon string   // idemHeader in canonical form
+	jsonValue []string // {"application/json"}, shared read-only by every request
 }
 
 // tmplPart is a literal (param < 0) or the placeholder of parameter param.
@@ -137,9 +142,13 @@ func newHTTPFunc(spec UserFuncSpec) (*httpFunc, error) {
 	} else if ok {
 		h.idemHeader = s
 	}
+	h.idemCanon = http.CanonicalHeaderKey(h.idemHeader)
+	h.jsonValue = []string{"application/json"}
 	h.jsonNames = make([]string, len(spec.Params))
+	h.jsonKeys = make([]string, len(spec.Params))
 	for i, p := range spec.Params {
 		h.jsonNames[i] = jsonName(p.Name)
+		h.jsonKeys[i] = string(appendJSONString(nil, h.jsonNames[i])) + ":"
 	}
 	if err := h.parseTemplate(); err != nil {
 		return nil, err

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rql/rql/exec"
+	"github.com/rql/rql/exec/asyncio/loopsvc"
 	"github.com/rql/rql/sqltypes"
 	"github.com/rql/rql/udf"
 )
@@ -31,15 +34,25 @@ const (
 	benchCommit     = 100 * time.Millisecond
 )
 
-func benchService(b *testing.B, latency time.Duration) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if latency > 0 {
-			time.Sleep(latency)
-		}
-		w.Write([]byte(`{"y": 1}`))
-	}))
+// benchService starts the benchmark's lookup service: loopback HTTP/1.1
+// answering {"y": 1} after latency (see loopsvc for why not net/http).
+func benchService(b *testing.B, latency time.Duration) string {
+	if os.Getenv("RQL_BENCH_NETHTTP") == "1" {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if latency > 0 {
+				time.Sleep(latency)
+			}
+			w.Write([]byte(`{"y": 1}`))
+		}))
+		b.Cleanup(srv.Close)
+		return srv.URL
+	}
+	srv, err := loopsvc.Start(latency, `{"y": 1}`)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Cleanup(srv.Close)
-	return srv
+	return srv.URL
 }
 
 func benchFunc(b *testing.B, url string) *udf.Variant {
@@ -62,9 +75,7 @@ var (
 // the machine's cores, as in the enrichment runs.
 func serviceMax(b *testing.B) float64 {
 	svcMaxOnce.Do(func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"y": 1}`)) }))
-		defer srv.Close()
-		v := benchFunc(b, srv.URL)
+		v := benchFunc(b, benchService(b, 0))
 		var n atomic.Int64
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
@@ -95,8 +106,7 @@ func BenchmarkServiceMax(b *testing.B) {
 // BenchmarkSyncBaseline is ENRICH USING without ASYNC: each partition's
 // task makes one call at a time (the 1 / latency wall), 4 partitions.
 func BenchmarkSyncBaseline(b *testing.B) {
-	srv := benchService(b, benchLatency)
-	v := benchFunc(b, srv.URL)
+	v := benchFunc(b, benchService(b, benchLatency))
 	var next atomic.Int64
 	b.ResetTimer()
 	t0 := time.Now()
@@ -138,8 +148,7 @@ func BenchmarkEnrich(b *testing.B) {
 
 func benchEnrich(b *testing.B, order string, workers int, drain bool) {
 	maxRate := serviceMax(b)
-	srv := benchService(b, benchLatency)
-	fn := VariantFunc(benchFunc(b, srv.URL), nil)
+	fn := VariantFunc(benchFunc(b, benchService(b, benchLatency)), nil)
 	opts, err := ParseOptions(map[string]any{"workers": int64(workers), "buffer": int64(2 * workers),
 		"order": order, "timeout": "10s"})
 	if err != nil {
@@ -165,6 +174,7 @@ func benchEnrich(b *testing.B, order string, workers int, drain bool) {
 	ctx := context.Background()
 	offs := make([]int64, benchPartitions)
 	b.ResetTimer()
+	cpu0 := processCPU()
 	t0 := time.Now()
 	lastCommit := t0
 	for i := range b.N {
@@ -196,6 +206,7 @@ func benchEnrich(b *testing.B, order string, workers int, drain bool) {
 		b.Fatal(err)
 	}
 	el := time.Since(t0)
+	cpu := processCPU() - cpu0
 	b.StopTimer()
 	if emitted != b.N {
 		b.Fatalf("emitted %d of %d", emitted, b.N)
@@ -210,6 +221,20 @@ func benchEnrich(b *testing.B, order string, workers int, drain bool) {
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	st := op.Stats()
 	b.ReportMetric(float64(st.MaxInFlight), "max-inflight")
+	b.ReportMetric(float64(st.LatencyP50.Microseconds())/1000, "call-p50-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/rec")
+	b.ReportMetric(cpu.Seconds()/el.Seconds(), "cores")
+}
+
+// processCPU is the CPU time (user + system) the test process has used so
+// far: client, operator and the in-process service together. CPU per
+// record is the cost figure that stays meaningful on a shared machine.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rowOf carries the record index in Row.Offset for latency bookkeeping.

@@ -100,7 +100,19 @@ func New(ctx context.Context, fn Func, opts Options, cfg Config) (*Operator, err
 	for range opts.Workers {
 		go o.worker()
 	}
+	context.AfterFunc(o.ctx, o.shut)
 	return o, nil
+}
+
+// shut marks the operator closed and closes the job queue, which ends the
+// workers once they finish their attempt. It runs once o.ctx is done
+// (Close, or the cancellation of New's ctx). Every send to jobs happens
+// under o.mu while the operator is open, so none can follow the close.
+func (o *Operator) shut() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.closed = true
+	close(o.jobs)
 }
 
 // Options returns the operator's validated options.
@@ -403,10 +415,7 @@ func (o *Operator) InFlight() int {
 // so they are consumed again after a restart). Close may be called more
 // than once.
 func (o *Operator) Close() error {
-	o.mu.Lock()
-	o.closed = true
-	o.mu.Unlock()
-	o.cancel()
+	o.cancel() // shut runs, then the workers end
 	o.wg.Wait()
 	return nil
 }

@@ -336,6 +336,33 @@ func TestCloseStopsHangingCalls(t *testing.T) {
 	}
 }
 
+// Cancelling New's context is like Close without waiting: calls in flight
+// are cancelled, the workers end, and Submit reports the operator closed.
+func TestContextCancelStopsOperator(t *testing.T) {
+	svc := newService(t, nil)
+	opts, err := ParseOptions(map[string]any{"workers": int64(4), "timeout": "1m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	op, err := New(ctx, svc.fn(t), opts, Config{Function: "LOOKUP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range inputs(6, 1, 6, func(int) string { return "hang" }) {
+		if err := op.Submit(context.Background(), in, func(*Result) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	op.wg.Wait() // every worker returned: the hanging calls were cancelled, the queued ones dropped
+	err = op.Submit(context.Background(), inputs(1, 1, 1, ok)[0], nil)
+	if !errors.Is(err, rqlerr.EnrichClosed) {
+		t.Errorf("Submit after the context's cancellation: %v", err)
+	}
+	op.Close()
+}
+
 func TestHistogram(t *testing.T) {
 	var h histogram
 	for i := 1; i <= 1000; i++ {

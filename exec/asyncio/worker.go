@@ -10,25 +10,31 @@ import (
 	"github.com/rql/rql/udf"
 )
 
-// worker runs queued calls until the operator closes.
+// worker runs queued calls until the operator closes (which closes
+// jobs). A plain receive rather than a select with ctx.Done: the wake-up
+// of one of many idle workers per call is the hot path.
+//
+// Each worker derives its attempts' contexts from a context of its own, so
+// that 1 024 workers do not all register and unregister a child of the
+// operator's context (one mutex) twice per call.
 func (o *Operator) worker() {
 	defer o.wg.Done()
-	for {
-		select {
-		case <-o.ctx.Done():
-			return
-		case e := <-o.jobs:
-			o.attempt(e)
+	wctx, cancel := context.WithCancel(o.ctx)
+	defer cancel()
+	for e := range o.jobs {
+		if wctx.Err() != nil {
+			continue // closing: drop what is queued
 		}
+		o.attempt(wctx, e)
 	}
 }
 
 // attempt makes one attempt of e's call: it waits for a rate-limit token,
 // calls with the per-attempt timeout, and then completes e or schedules a
 // retry. A retry releases the worker; a timer re-queues the entry.
-func (o *Operator) attempt(e *entry) {
+func (o *Operator) attempt(wctx context.Context, e *entry) {
 	if o.bucket != nil {
-		d, err := o.bucket.wait(o.ctx)
+		d, err := o.bucket.wait(wctx)
 		if d > 0 {
 			o.c.rateWaits.Add(1)
 			o.c.rateWaitNanos.Add(int64(d))
@@ -42,7 +48,7 @@ func (o *Operator) attempt(e *entry) {
 		o.c.retries.Add(1)
 	}
 	o.c.calls.Add(1)
-	actx, cancel := context.WithTimeout(o.ctx, o.opts.Timeout)
+	actx, cancel := context.WithTimeout(wctx, o.opts.Timeout)
 	t0 := time.Now()
 	v, err := o.call(actx, e)
 	o.c.recordLatency(time.Since(t0))

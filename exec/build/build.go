@@ -88,6 +88,10 @@ func (b *builder) node(n planner.Node, out exec.Collector) error {
 		op, err = exec.NewProject(x, props)
 	case *planner.Aggregate:
 		op, err = exec.NewAggregate(x, props)
+	case *exec.GroupChangesNode: // a table re-grouping split by a partitioned runtime
+		op, err = exec.NewGroupChanges(x, props)
+	case *exec.ApplyChangesNode:
+		op, err = exec.NewApplyChanges(x, props)
 	case *planner.Repartition:
 		op = exec.NewRepartition(x)
 	case *planner.Materialize:
