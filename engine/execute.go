@@ -189,12 +189,10 @@ func (e *Engine) drop(ctx context.Context, p *planner.DropPlan) (Result, error) 
 	if p.Noop || p.Source == nil {
 		return Result{Kind: kind, Message: "Source " + p.Name + " does not exist."}, nil
 	}
-	group := e.sourceTableGroup(p.Source) // pull_source.go: "" for other sources
 	for _, id := range e.cat.QueriesWriting(p.Name) {
 		e.terminateQueryLocked(ctx, id)
 		e.cat.RemoveQuery(id)
 	}
-	e.deleteGroup(ctx, group)
 	e.cat.DropSource(p.Name)
 	if p.DeleteTopic {
 		if err := e.admin.DeleteTopics(ctx, p.Source.Topic); err != nil && rqlerr.CodeOf(err) != rqlerr.KafkaTopicMissing {

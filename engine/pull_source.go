@@ -47,27 +47,14 @@ func (e *Engine) materializeSourceTable(ctx context.Context, sql string, src *pl
 	return e.startQuery(ctx, sql, src, &cp)
 }
 
-// sourceTableGroup returns the consumer group of the internal query of
-// source table src when it runs here ("" otherwise); e.mu is held.
-func (e *Engine) sourceTableGroup(src *planner.Source) string {
-	if src == nil {
-		return ""
-	}
-	if q, ok := e.queries[planner.SourceTableQueryID(src.Name)]; ok && src.ReadOnly {
-		return q.group
-	}
-	return ""
-}
-
-// deleteGroup deletes the consumer group of a terminated internal query
-// of a source table (nothing for ""). Its id is the table's name alone, so
-// a table created again under that name runs a query of the same id: with
-// the old group's committed offsets and no state (DROP deleted it), it
-// would start at the end of the topic with an empty table. The member
-// left the group when the query stopped; the broker may take a moment to
-// see the group empty, so the deletion is retried for a few seconds. A
-// failure is logged: the next CREATE SOURCE TABLE of the name would then
-// miss the rows before the old offsets.
+// deleteGroup deletes the consumer group of a terminated query (nothing
+// for ""), as TERMINATE deletes its state and internal topics: a later
+// query of the same id (a source table created again under its name —
+// its id is the name alone —, or a CREATE ... AS SELECT numbered alike
+// after a restart) must not resume from the old group's committed offsets
+// with none of the state they assume. The member left the group when the
+// query stopped; the broker may take a moment to see the group empty, so
+// the deletion is retried for a few seconds. A failure is logged.
 func (e *Engine) deleteGroup(ctx context.Context, group string) {
 	if group == "" {
 		return
@@ -81,7 +68,7 @@ func (e *Engine) deleteGroup(ctx context.Context, group string) {
 		}
 		select {
 		case <-ctx.Done():
-			e.log.Warn("deleting the consumer group of a dropped source table", "group", group, "error", err)
+			e.log.Warn("deleting the consumer group of a terminated query", "group", group, "error", err)
 			return
 		case <-time.After(100 * time.Millisecond):
 		}

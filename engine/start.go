@@ -214,13 +214,14 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	return nil
 }
 
-// terminateQueryLocked stops query id and deletes its local state and
-// internal topics (TERMINATE, DROP); e.mu is held.
+// terminateQueryLocked stops query id and deletes its local state,
+// internal topics and consumer group (TERMINATE, DROP); e.mu is held.
 func (e *Engine) terminateQueryLocked(ctx context.Context, id string) {
 	q, ok := e.queries[id]
 	e.stopQueryLocked(ctx, id)
 	if ok {
 		e.cleanupQuery(ctx, id, q.internal)
+		e.deleteGroup(ctx, q.group) // pull_source.go
 	}
 }
 
