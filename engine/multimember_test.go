@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,8 +42,14 @@ type mmCase struct {
 	// its changelog that the record was committed.
 	table, update []driver.Record
 	marker        func(driver.Record) string
-	// flow is produced in quarters: alone, while the second member joins,
-	// with both, while the first member leaves.
+	// oneToOne is a stream sink with one record per flow record: the flow
+	// produced so far is processed before the update when it has them
+	// all; shift is added to the timestamps of the flow after the update.
+	oneToOne string
+	shift    int64
+	// flow is produced in order: a fifth alone, then while the second
+	// member joins (until both own partitions), a tenth with both, the
+	// rest while the first member leaves.
 	flow []driver.Record
 	// sinks are the sinks to check, streams as multisets, tables by key.
 	streams, tables []string
@@ -85,43 +89,6 @@ func mmStatus(t *testing.T, e *engine.Engine) map[string]engine.QueryStatus {
 		out[q.ID] = q
 	}
 	return out
-}
-
-// produceSlowly produces recs in batches of 25, pausing between them, so
-// that the flow lasts about d while the members change.
-func produceSlowly(t *testing.T, addr string, recs []driver.Record, d time.Duration) {
-	t.Helper()
-	p, err := kafka.NewProducer(kafka.BootstrapServers(addr), quiet, kafka.Property("linger.ms", "2"),
-		kafka.Property("partitioner", "murmur2_random"))
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	defer p.Close(context.Background())
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	pause := d / time.Duration(max(1, len(recs)/25))
-	for i := 0; i < len(recs); i += 25 {
-		if err := p.Produce(ctx, toKafka(recs[i:min(i+25, len(recs))])...); err != nil {
-			t.Error(err)
-			return
-		}
-		time.Sleep(pause)
-	}
-}
-
-// inBackground runs f on a goroutine; wait waits for it, running tells
-// whether it is still running.
-func inBackground(f func()) (wait func(), running func() bool) {
-	var wg sync.WaitGroup
-	var over atomic.Bool
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		f()
-		over.Store(true)
-	}()
-	return wg.Wait, func() bool { return !over.Load() }
 }
 
 // waitChangelog waits until the changelogs of e's queries hold, committed,
@@ -225,6 +192,69 @@ func driverWindowedFinal(recs []driver.Record) map[string]string {
 	return tab
 }
 
+// flowProducer produces c.flow in order, from a cursor.
+type flowProducer struct {
+	t    *testing.T
+	addr string
+	flow []driver.Record
+	next int // records of flow produced so far
+}
+
+// upTo produces the flow up to record n.
+func (f *flowProducer) upTo(n int) {
+	n = min(n, len(f.flow))
+	if n > f.next {
+		produce(f.t, f.addr, toKafka(f.flow[f.next:n]))
+		f.next = n
+	}
+}
+
+// during produces the flow in batches of 10 every 40 ms on a goroutine,
+// at most up to record limit, until the returned stop is called (which
+// reports whether records were still being produced: the flow had not
+// reached limit).
+func (f *flowProducer) during(limit int) (stop func() bool) {
+	limit = min(limit, len(f.flow))
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p, err := kafka.NewProducer(kafka.BootstrapServers(f.addr), quiet, kafka.Property("linger.ms", "2"),
+			kafka.Property("partitioner", "murmur2_random"))
+		if err != nil {
+			f.t.Error(err)
+			return
+		}
+		defer p.Close(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		for f.next < limit {
+			n := min(f.next+10, limit)
+			if err := p.Produce(ctx, toKafka(f.flow[f.next:n])...); err != nil {
+				f.t.Error(err)
+				return
+			}
+			f.next = n
+			select {
+			case <-quit:
+				return
+			case <-time.After(40 * time.Millisecond):
+			}
+		}
+	}()
+	return func() bool {
+		flowing := false
+		select {
+		case <-done:
+		default:
+			flowing = true
+		}
+		close(quit)
+		<-done
+		return flowing && f.next < limit
+	}
+}
+
 // runMultiMember runs c (see the comment at the top of the file).
 func runMultiMember(t *testing.T, c mmCase) {
 	br := startBroker(t, 1)
@@ -232,10 +262,8 @@ func runMultiMember(t *testing.T, c mmCase) {
 	for n, p := range c.topics {
 		createTopic(t, addr, n, p)
 	}
-	q := len(c.flow) / 4
-	quarters := [][]driver.Record{c.flow[:q], c.flow[q : 2*q], c.flow[2*q : 3*q], c.flow[3*q:]}
-	batches := [][]driver.Record{c.table, quarters[0], quarters[1], c.update, quarters[2], quarters[3]}
-	want := joinDriver(t, c.sql, c.topics, batches, append(append([]string(nil), c.streams...), c.tables...))
+	f := &flowProducer{t: t, addr: addr, flow: c.flow}
+	n := len(c.flow)
 
 	// Member a alone: it owns every partition.
 	a := mmMember(t, addr, c.sql)
@@ -244,19 +272,19 @@ func runMultiMember(t *testing.T, c mmCase) {
 		produce(t, addr, toKafka(c.table))
 		waitChangelog(t, addr, a, c.table, c.marker)
 	}
-	produce(t, addr, toKafka(quarters[0]))
+	f.upTo(n / 5)
 
 	// Member b joins while records flow.
-	done, running := inBackground(func() { produceSlowly(t, addr, quarters[1], 2*time.Second) })
-	time.Sleep(50 * time.Millisecond)
+	stop := f.during(3 * n / 5)
 	b := mmMember(t, addr, c.sql)
+	var sa, sb map[string]engine.QueryStatus
 	waitFor(t, 30*time.Second, "the members to split the partitions", func() bool {
-		return ownedSplit(mmStatus(t, a), mmStatus(t, b), c.tasks)
+		sa, sb = mmStatus(t, a), mmStatus(t, b)
+		return ownedSplit(sa, sb, c.tasks)
 	})
-	t.Logf("member b owns its share; records still produced: %v", running())
-	done()
+	flowing := stop()
+	t.Logf("member b owns its share; records flowing meanwhile: %v (%d of %d produced)", flowing, f.next, n)
 	// Both own partitions: check the split (co-partitioned inputs together).
-	sa, sb := mmStatus(t, a), mmStatus(t, b)
 	for id := range sa {
 		t.Logf("%s: member a owns %v, member b %v", id, sa[id].Tasks, sb[id].Tasks)
 		for _, tasks := range [][]string{sa[id].Tasks, sb[id].Tasks} {
@@ -275,12 +303,23 @@ func runMultiMember(t *testing.T, c mmCase) {
 			}
 		}
 	}
+	var batches [][]driver.Record
 	if c.update != nil {
+		// Every record so far is joined before the table changes; the
+		// later ones are joined after (in the driver too).
+		readCommitted(t, addr, c.oneToOne, f.next, 0, 30*time.Second)
 		produce(t, addr, toKafka(c.update))
 		waitChangelog(t, addr, a, c.update, c.marker)
+		batches = [][]driver.Record{c.table, c.flow[:f.next], c.update}
+		for i := f.next; i < n; i++ {
+			c.flow[i].Timestamp += c.shift
+		}
+		f.flow = c.flow[f.next:]
+		n -= f.next
+		f.next = 0
 	}
-	// Both members process records of the third quarter.
-	produce(t, addr, toKafka(quarters[2]))
+	// Both members process records.
+	f.upTo(f.next + n/10)
 	waitFor(t, 30*time.Second, "both members to process records", func() bool {
 		na, nb := mmStatus(t, a), mmStatus(t, b)
 		for id, qa := range sa {
@@ -292,7 +331,7 @@ func runMultiMember(t *testing.T, c mmCase) {
 	})
 
 	// Member a leaves gracefully while records flow; b takes everything.
-	done, running = inBackground(func() { produceSlowly(t, addr, quarters[3], 2*time.Second) })
+	stop = f.during(n)
 	time.Sleep(200 * time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -300,9 +339,15 @@ func runMultiMember(t *testing.T, c mmCase) {
 		t.Fatalf("closing member a: %v", err)
 	}
 	waitFor(t, 30*time.Second, "member b to own every partition", func() bool { return ownsAll(mmStatus(t, b), c.tasks) })
-	t.Logf("member b owns every partition; records still produced: %v", running())
-	done()
+	flowing = stop()
+	t.Logf("member b owns every partition; records flowing meanwhile: %v (%d of %d produced)", flowing, f.next, n)
+	f.upTo(n)
 
+	batches = append(batches, f.flow)
+	if c.update == nil {
+		batches = [][]driver.Record{c.table, c.flow}
+	}
+	want := joinDriver(t, c.sql, c.topics, batches, append(append([]string(nil), c.streams...), c.tables...))
 	for _, s := range c.streams {
 		got := brokerSet(readCommitted(t, addr, s, len(want[s]), time.Second, 30*time.Second))
 		if d := diffSets(got, joinDriverSet(want[s])); d != "" {
@@ -328,12 +373,12 @@ var mmBase = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 func TestTwoMembersStreamStreamJoin(t *testing.T) {
 	t.Parallel()
 	var flow []driver.Record
-	for i := 0; i < 1200; i++ {
+	for i := 0; i < 4000; i++ {
 		topic, field := "lefts", "A"
 		if i%2 == 1 {
 			topic, field = "rights", "B"
 		}
-		flow = append(flow, driver.Record{Topic: topic, Key: fmt.Appendf(nil, "k%d", i/2%60),
+		flow = append(flow, driver.Record{Topic: topic, Key: fmt.Appendf(nil, "k%d", i/2%400),
 			Value: fmt.Appendf(nil, `{"%s":%d}`, field, i), Timestamp: mmBase + int64(i)*1000})
 	}
 	runMultiMember(t, mmCase{
@@ -361,13 +406,9 @@ func TestTwoMembersStreamTableJoin(t *testing.T) {
 		update = append(update, driver.Record{Topic: "users", Key: fmt.Appendf(nil, "u%d", i),
 			Value: fmt.Appendf(nil, `{"NAME":"second-u%02d"}`, i), Timestamp: mmBase + 1_000_000 + int64(i)})
 	}
-	for i := 0; i < 2000; i++ {
-		ts := mmBase + 10_000 + int64(i)*100
-		if i >= 1000 {
-			ts += 1_000_000 // after the update
-		}
+	for i := 0; i < 4000; i++ {
 		flow = append(flow, driver.Record{Topic: "clicks", Key: fmt.Appendf(nil, "u%d", i%50),
-			Value: fmt.Appendf(nil, `{"N":%d}`, i), Timestamp: ts})
+			Value: fmt.Appendf(nil, `{"N":%d}`, i), Timestamp: mmBase + 10_000 + int64(i)*100})
 	}
 	runMultiMember(t, mmCase{
 		sql: `
@@ -377,7 +418,7 @@ CREATE TABLE users (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (kafka_topic='use
 CREATE STREAM enriched AS SELECT c.uid AS uid, c.n, u.name FROM clicks c LEFT JOIN users u ON c.uid = u.id;
 `,
 		topics: map[string]int{"clicks": 4, "users": 4}, tasks: 8, copart: [][2]string{{"clicks", "users"}},
-		table: users, update: update,
+		table: users, update: update, oneToOne: "ENRICHED", shift: 1_000_000,
 		marker: func(r driver.Record) string {
 			v := string(r.Value)
 			return v[strings.Index(v, `:"`)+2 : len(v)-2]
@@ -407,7 +448,7 @@ SET 'auto.offset.reset'='earliest';
 CREATE STREAM orders (id VARCHAR KEY, region VARCHAR, amount BIGINT) WITH (kafka_topic='orders', value_format='JSON');
 CREATE TABLE by_region AS SELECT region, COUNT(*) AS n, SUM(amount) AS total FROM orders GROUP BY region;
 `,
-		topics: map[string]int{"orders": 4}, tasks: 8, flow: mmOrders(3000), tables: []string{"BY_REGION"},
+		topics: map[string]int{"orders": 4}, tasks: 8, flow: mmOrders(4000), tables: []string{"BY_REGION"},
 	})
 }
 
@@ -421,6 +462,6 @@ SET 'auto.offset.reset'='earliest';
 CREATE STREAM orders (id VARCHAR KEY, region VARCHAR, amount BIGINT) WITH (kafka_topic='orders', value_format='JSON');
 CREATE TABLE per_window AS SELECT region, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY region;
 `,
-		topics: map[string]int{"orders": 4}, tasks: 8, flow: mmOrders(3000), tables: []string{"PER_WINDOW"},
+		topics: map[string]int{"orders": 4}, tasks: 8, flow: mmOrders(4000), tables: []string{"PER_WINDOW"},
 	})
 }
