@@ -105,8 +105,10 @@ type topology struct {
 // splitQuery splits q at its Rekey node (PARTITION BY) or its
 // Repartition node (GROUP BY on other columns than the key) into a first
 // sub-topology writing the rows to the repartition topic and a second one
-// reading it; without either the query is one sub-topology. repTopic names
-// the PARTITION BY topic; a GROUP BY's is "<service>-" + its plan's Topic.
+// reading it; without either the query is one sub-topology. A GROUP BY
+// re-grouping a table sends signed changes instead of rows
+// (splitTableGroupBy). repTopic names the PARTITION BY topic; a GROUP BY's
+// is "<service>-" + its plan's Topic.
 func splitQuery(q *planner.QueryPlan, service, repTopic string, repParts int) (*topology, error) {
 	if err := checkSupported(q.Root); err != nil {
 		return nil, err
