@@ -155,8 +155,8 @@
 // CST_<name> (planner.MaterializeSourceTable, pull_source.go), whose
 // stores answer pull queries on the table the same way. A pull query on a
 // stream scans its topic up to the end offsets taken when it starts
-// (pull_stream.go). Single instance: remote partitions of a table are not
-// consulted yet.
+// (pull_stream.go). With several members, the partitions owned by others
+// are asked of them through Options.Remote (pull_route.go).
 //
 // # Runtime figures
 //

@@ -42,6 +42,16 @@ type Options struct {
 	// Logger receives processing-log entries and query lifecycle events
 	// (nil: discarded).
 	Logger *slog.Logger
+	// Endpoint is the URL at which the other members of the service reach
+	// this engine's server ("http://host:port"; empty: none). It is
+	// advertised in the client.id of the queries' consumer-group members,
+	// "rql-<service-id>@<endpoint>", so that a member routes a pull query
+	// to the member owning the partitions it needs (pull_route.go).
+	Endpoint string
+	// Remote runs pull queries on the other members of the service (the
+	// server's forwarder); nil: a pull query that needs a partition owned
+	// by another member fails (rqlerr.StateUnavailable).
+	Remote PullRemote
 }
 
 // Result is what one statement did (the driver's type, so that callers

@@ -33,7 +33,7 @@ func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) e
 		return err
 	}
 	if pp, ok := plan.(*planner.PullPlan); ok {
-		return s.pull(ctx, pp, props, out)
+		return s.pull(ctx, st.SQL(), pp, props, out)
 	}
 	sp, ok := plan.(*planner.SelectPlan)
 	if !ok {

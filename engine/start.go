@@ -193,7 +193,8 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		// Delivery reports need only the error and the opaque: not copying
 		// every key and value back into Go saves an allocation per record.
 		kafka.Property("producer.go.delivery.report.fields", "none"),
-		kafka.OnAssigned(q.onAssigned), kafka.OnRevoked(q.onRevoked))
+		kafka.OnAssigned(q.onAssigned), kafka.OnRevoked(q.onRevoked),
+		e.advertise()) // Options.Endpoint in the client.id (pull_route.go)
 	if topo.joins {
 		// The range assignor gives partition p of every topic of a
 		// sub-topology (co-partitioned: equal counts) to the same member.
@@ -269,7 +270,7 @@ func (q *query) buildTask(ctx context.Context, tp kafka.TopicPartition, sub *sub
 		return nil, err
 	}
 	if t.st != nil {
-		q.stores.add(t.st.db) // for pull queries (pull.go)
+		q.stores.add(t.st.db, sub, tp.Partition) // for pull queries (pull.go)
 	}
 	return t, nil
 }

@@ -51,6 +51,9 @@ const (
 	StateTable   Code = "RQL-T0003"
 	StateCorrupt Code = "RQL-T0004"
 	StateKey     Code = "RQL-T0005"
+	// StateUnavailable: a pull query needs a partition of a table's state
+	// that no live member of the service can serve now.
+	StateUnavailable Code = "RQL-T0006"
 
 	UserFuncDefinition  Code = "RQL-U0001"
 	UserFuncStatus      Code = "RQL-U0002"
@@ -109,6 +112,7 @@ var Codes = []CodeInfo{
 	{StateTable, "a state table name is invalid (it must be 1 to 255 bytes)"},
 	{StateCorrupt, "stored state could not be decoded (a stored offset or key has the wrong shape); delete the state directory to restore it from the changelog"},
 	{StateKey, "a window or session key could not be decoded"},
+	{StateUnavailable, "a pull query needs a partition of a table's state that no live member of the service can serve now (its owner is restoring it, the group is rebalancing, or the owner is gone or unreachable): retry later"},
 	{UserFuncDefinition, "a CREATE FUNCTION statement or a Go function registration is invalid (a missing or unknown property, a bad URL template, a name that is already taken)"},
 	{UserFuncStatus, "an HTTP user function's endpoint answered with a non-2xx status that is not retryable (e.g. 400, 404)"},
 	{UserFuncResponse, "an HTTP user function's response could not be mapped to the function's return type"},

@@ -24,6 +24,13 @@ type Config struct {
 	// MaxBodyBytes caps request bodies (DefaultMaxBodyBytes when 0);
 	// /inserts-stream bodies are capped per line instead.
 	MaxBodyBytes int64
+	// AdvertisedListener is the URL the other servers of the service reach
+	// this one at ("http://host:port"), advertised to them through the
+	// queries' consumer groups: they forward it the pull queries that need
+	// the partitions it owns, and /clusterStatus lists it. Empty: pull
+	// queries needing partitions another server owns fail here, and no
+	// other server can forward to this one (Engine.Endpoint overrides it).
+	AdvertisedListener string
 	// Version is reported by /info.
 	Version string
 	// Logger receives request errors and command-topic events (nil: the

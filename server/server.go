@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,6 +73,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.Engine.ServiceID == "" {
 		cfg.Engine.ServiceID = "rql"
+	}
+	if cfg.Engine.Endpoint == "" {
+		cfg.Engine.Endpoint = strings.TrimRight(cfg.AdvertisedListener, "/")
+	}
+	if cfg.Engine.Remote == nil {
+		cfg.Engine.Remote = newPullForwarder(&cfg) // pull_route.go
 	}
 	eng, err := engine.New(ctx, cfg.Engine)
 	if err != nil {

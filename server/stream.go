@@ -57,6 +57,9 @@ func (s *Server) handleQueryStream(w http.ResponseWriter, r *http.Request) {
 	if props == nil {
 		props = req.StreamsProperties
 	}
+	if s.internalPull(w, r, sql, props) { // a pull query forwarded by another member (pull_route.go)
+		return
+	}
 	jsonArray := strings.Contains(r.Header.Get("Accept"), "application/json")
 	s.runQuery(w, r, sql, props, req.SessionVariables, &streamSink{w: w, r: r, array: jsonArray})
 }

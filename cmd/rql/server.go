@@ -23,6 +23,7 @@ import (
 // serverFlags are the flags of `rql server`.
 type serverFlags struct {
 	listen     string
+	advertised string
 	bootstrap  string
 	stateDir   string
 	serviceID  string
@@ -63,6 +64,7 @@ the credentials. Stop with SIGTERM or SIGINT: queries commit and stop.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.listen, "listen", "127.0.0.1:8088", "address to serve the REST API on")
+	fl.StringVar(&f.advertised, "advertised-listener", "", "URL the other servers of the service reach this one at, for routing pull queries (default: --listen's address, the host name when it listens on all interfaces)")
 	fl.StringVar(&f.bootstrap, "bootstrap-servers", "", "Kafka bootstrap servers (default: the embedded dev broker)")
 	fl.StringVar(&f.stateDir, "state-dir", ".rql-state", "directory for the engine's member id, lock and embedded broker data")
 	fl.StringVar(&f.serviceID, "service-id", "rql", "names the command topic, consumer groups, internal topics and processing log")
@@ -110,19 +112,23 @@ func runServer(ctx context.Context, out, errOut io.Writer, f serverFlags) error 
 		return err
 	}
 	defer ln.Close()
+	scheme := "http"
+	if f.tlsCert != "" {
+		scheme = "https"
+	}
+	if f.advertised == "" {
+		f.advertised = advertisedURL(scheme, ln.Addr())
+	}
 	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	srv, err := server.New(startCtx, server.Config{
 		Engine: engine.Options{Bootstrap: f.bootstrap, KafkaProps: f.kafkaProps, StateDir: f.stateDir,
 			ServiceID: f.serviceID, Properties: f.properties, Logger: lg},
-		AuthToken: f.authToken, BasicUser: user, BasicPassword: pass, MaxBodyBytes: f.maxBody,
+		AdvertisedListener: f.advertised,
+		AuthToken:          f.authToken, BasicUser: user, BasicPassword: pass, MaxBodyBytes: f.maxBody,
 		Version: version, Logger: lg})
 	cancel()
 	if err != nil {
 		return err
-	}
-	scheme := "http"
-	if f.tlsCert != "" {
-		scheme = "https"
 	}
 	fmt.Fprintf(out, "rql server: listening on %s://%s (service id %s, Kafka %s, command topic %s, %d persistent queries)\n",
 		scheme, ln.Addr(), f.serviceID, srv.Engine().Bootstrap(), srv.CommandTopic(), len(srv.Engine().Queries()))
@@ -149,4 +155,19 @@ func runServer(ctx context.Context, out, errOut io.Writer, f serverFlags) error 
 		serveErr = err
 	}
 	return serveErr
+}
+
+// advertisedURL is the default --advertised-listener: the listening
+// address, with the host name in place of an unspecified IP (0.0.0.0, ::).
+func advertisedURL(scheme string, addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return scheme + "://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if h, err := os.Hostname(); err == nil && h != "" {
+			host = h
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
