@@ -88,10 +88,10 @@
 // partition, read with read_committed up to its end: from the local
 // checkpoint when it lies within the partition's offsets, else from the
 // beginning with the table wiped. The restore runs on a goroutine, not in
-// the rebalance callback: the task's partitions are held (assigned paused,
-// nothing of them processed or committed) while the query keeps polling
-// and processing its other partitions, and are released when the task is
-// built (restore.go). Checkpoints are the changelog ends
+// the rebalance callback: the task's partitions are held (nothing of them
+// processed or committed; paused at their first record) while the query
+// keeps polling and processing its other partitions, and are released when
+// the task is built (restore.go). Checkpoints are the changelog ends
 // measured right after a committed cycle (every 2 s and when a task
 // closes). Event time, stream time and window closing are per task.
 // TERMINATE and DROP delete the query's state directory and internal

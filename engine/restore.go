@@ -14,16 +14,17 @@ import (
 //
 //   - onAssigned (inside Poll) builds stateless tasks at once, but for a
 //     stateful one it starts the restore on a goroutine (restoring) and
-//     holds its partitions in the session (kafka.TxnSession.Hold): they
-//     are assigned paused, and any record of them Poll still returns is
-//     neither processed (no task: process skips it) nor tracked for the
-//     commit;
+//     holds its partitions in the session (kafka.TxnSession.Hold): any
+//     record of them Poll returns is neither processed (no task: process
+//     skips it) nor tracked for the commit, and the first one pauses the
+//     partition (not the assignment itself: see kafka/session_flow.go on
+//     librdkafka's start offset lookup);
 //   - the run loop keeps polling (heartbeats, max.poll.interval.ms) and
 //     processing the other partitions; between Polls, adoptRestored
 //     builds the task of every finished restore and releases its
 //     partitions (rewound to the first record returned while held, and
-//     resumed), so the task joins the open cycle before any of its
-//     records is processed;
+//     resumed; untouched when none was), so the task joins the open cycle
+//     before any of its records is processed;
 //   - a revocation (or Close) cancels a restore and waits for it; its
 //     database keeps the checkpoint of the last batch applied, so the
 //     next restore of the partition resumes there.

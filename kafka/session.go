@@ -213,9 +213,9 @@ func (s *TxnSession) nextCycle() {
 }
 
 // rebalance is the consumer's rebalance callback; confluent-kafka-go
-// performs the (incremental) assign or unassign after it returns, unless
-// OnAssigned held partitions (Hold): the callback then assigns them itself
-// and pauses the held ones (session_flow.go).
+// performs the (incremental) assign or unassign after it returns.
+// Partitions OnAssigned held (Hold) are assigned like the others, not
+// paused: they are paused at their first record (session_flow.go).
 func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
 	switch e := ev.(type) {
 	case ck.AssignedPartitions:
@@ -225,9 +225,6 @@ func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
 		}
 		if s.cfg.onAssigned != nil {
 			s.cfg.onAssigned(s.cbCtx, tps)
-		}
-		if err := s.assignHeld(c, e.Partitions); err != nil {
-			s.fatal = err
 		}
 	case ck.RevokedPartitions:
 		tps := toTPs(e.Partitions)

@@ -88,18 +88,36 @@ func (s *TxnSession) SetPollWait(d time.Duration) { s.cfg.pollWait = d }
 // Poll keeps running meanwhile (heartbeats, max.poll.interval.ms) while
 // nothing of the partition is processed or committed:
 //
-//   - the rebalance callback assigns the partitions itself and pauses the
-//     held ones (confluent-kafka-go does not assign again when the
-//     callback did);
-//   - a record of a held partition that Poll still returns (fetched before
-//     the pause took effect) is not tracked: no End commits an offset of
-//     the partition and no abort rewinds it; the caller must skip it;
-//     Release seeks the partition back to the first such record;
+//   - a record of a held partition that Poll returns is not tracked: no
+//     End commits an offset of the partition and no abort rewinds it; the
+//     caller must skip it. The first such record pauses the partition
+//     (no more fetches while it is held) and Release seeks the partition
+//     back to it and resumes it;
+//   - a held partition of which Poll returned nothing is neither paused
+//     nor resumed nor sought: Release leaves it alone, and its first
+//     records come after Release;
 //   - revoking a held partition drops the hold.
+//
+// Why not pause the partition as it is assigned: a partition without a
+// committed offset starts at a logical offset (auto.offset.reset) that
+// librdkafka looks up with a ListOffsets request. Every pause, resume or
+// seek bumps the partition's op version in librdkafka; a ListOffsets reply
+// of an older version is dropped as outdated and re-arms librdkafka's
+// offset-query timer, which the reply of the current version does not
+// stop. 500 ms later the timer looks the logical offset up again and sets
+// the next fetch position to it, and the next pause/resume or seek makes
+// the fetcher start there: a partition whose hold was released while its
+// start offset was being looked up was delivered again from its first
+// record, after its offsets were committed (see
+// TestReleaseWhileStartOffsetIsLookedUp). The first record returned
+// proves the lookup done, so pausing and seeking from then on is safe.
 
 // hold is a held partition; first is the offset of the first record Poll
-// returned for it (-1: none).
-type hold struct{ first int64 }
+// returned for it (-1: none), paused says the session paused it then.
+type hold struct {
+	first  int64
+	paused bool
+}
 
 // Hold marks tps held. It is called from OnAssigned, for partitions that
 // callback is assigning; other calls are ignored.
@@ -120,9 +138,10 @@ func (s *TxnSession) Hold(tps ...TopicPartition) {
 // Held says whether tp is held.
 func (s *TxnSession) Held(tp TopicPartition) bool { return s.held[tp] != nil }
 
-// Release ends the hold of tps (those still held): each is rewound to the
-// first record Poll returned for it while held, if any, and resumed. It
-// is called between Polls.
+// Release ends the hold of tps (those still held): each of which Poll
+// returned records while held is rewound to the first of them and
+// resumed; the others are left as they are (see Hold). It is called
+// between Polls.
 func (s *TxnSession) Release(tps ...TopicPartition) error {
 	var seek, resume []TopicPartition
 	var offs []int64
@@ -138,7 +157,9 @@ func (s *TxnSession) Release(tps ...TopicPartition) error {
 		if h.first >= 0 {
 			seek, offs = append(seek, tp), append(offs, h.first)
 		}
-		resume = append(resume, tp)
+		if h.paused {
+			resume = append(resume, tp)
+		}
 	}
 	if len(seek) > 0 {
 		cks := toCK(seek)
@@ -158,8 +179,9 @@ func (s *TxnSession) Release(tps ...TopicPartition) error {
 	return s.Resume(resume...)
 }
 
-// skipHeld says whether r's partition is held, noting the first offset
-// returned (see Hold); Poll does not track such records.
+// skipHeld says whether r's partition is held; at the first record
+// returned for it, it notes the offset and pauses the partition (see
+// Hold). Poll does not track such records.
 func (s *TxnSession) skipHeld(tp TopicPartition, off int64) bool {
 	h := s.held[tp]
 	if h == nil {
@@ -167,48 +189,22 @@ func (s *TxnSession) skipHeld(tp TopicPartition, off int64) bool {
 	}
 	if h.first < 0 {
 		h.first = off
+		// A failed pause only costs fetches: records of a held partition
+		// are skipped and fetched again after Release.
+		h.paused = s.c.Pause(toCK([]TopicPartition{tp})) == nil
 	}
 	return true
 }
 
-// assignHeld runs at the end of the assignment callback: when the
-// callback held some of the assigned partitions, it assigns them itself
-// (incrementally under the cooperative protocol, the whole assignment
-// under the eager one) and pauses the held ones.
-func (s *TxnSession) assignHeld(c *ck.Consumer, parts []ck.TopicPartition) error {
-	var held []TopicPartition
-	for _, p := range parts {
-		if p.Topic == nil {
-			continue
-		}
-		if tp := (TopicPartition{Topic: *p.Topic, Partition: p.Partition}); s.held[tp] != nil {
-			held = append(held, tp)
-		}
-	}
-	if len(held) == 0 {
-		return nil // confluent-kafka-go assigns
-	}
-	var err error
-	if c.GetRebalanceProtocol() == "COOPERATIVE" {
-		err = c.IncrementalAssign(parts)
-	} else {
-		err = c.Assign(parts)
-	}
-	if err != nil {
-		return asFatal(classify(err, "assigning partitions"))
-	}
-	// A failed pause only costs fetches: records of held partitions are
-	// skipped and fetched again after Release.
-	_ = c.Pause(toCK(held))
-	return nil
-}
-
-// unhold drops the hold of a revoked partition, resuming it so that it is
-// not still paused when assigned again.
+// unhold drops the hold of a revoked partition, resuming it if the
+// session paused it, so that it is not still paused when assigned again.
 func (s *TxnSession) unhold(c *ck.Consumer, tp TopicPartition) {
-	if s.held[tp] == nil {
+	h := s.held[tp]
+	if h == nil {
 		return
 	}
 	delete(s.held, tp)
-	_ = c.Resume(toCK([]TopicPartition{tp}))
+	if h.paused {
+		_ = c.Resume(toCK([]TopicPartition{tp}))
+	}
 }
