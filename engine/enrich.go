@@ -102,6 +102,13 @@ func (q *query) prepareEnrich(ctx context.Context, sub *subTopology, t *task, pa
 		return rqlerr.New(rqlerr.StmtInvalidProps,
 			"the Kafka runtime runs ENRICH USING ASYNC only before a repartition (PARTITION BY, GROUP BY)")
 	}
+	if len(sub.inputs) > 1 || len(sub.internalSrc) > 0 {
+		// The asynchronous task machinery (backlog, commit offsets,
+		// checkpoints) follows one input partition per task.
+		return rqlerr.New(rqlerr.StmtInvalidProps,
+			"the Kafka runtime runs ENRICH USING ASYNC only in a query part that reads one topic, "+
+				"not after a join (enrich the stream in a query of its own, or use ENRICH USING without ASYNC)")
+	}
 	drain, err := readEnrichCommit(q.props)
 	if err != nil {
 		return err
@@ -122,8 +129,9 @@ func (q *query) prepareEnrich(ctx context.Context, sub *subTopology, t *task, pa
 		table := enrichTable(q.id)
 		c := changelog{table: table, topic: q.e.changelogTopic(q.id, table)}
 		q.changelogs = append(q.changelogs, c)
+		sub.changelogs = append(sub.changelogs, c) // a query cut like a join's keeps them per sub-topology
 		q.internal = append(q.internal, c.topic)
-		q.outParts[c.topic] = parts
+		q.outParts[c.topic] = sub.partsOr(parts)
 	}
 	return nil
 }
