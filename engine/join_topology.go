@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/rql/rql/exec"
 	"github.com/rql/rql/format"
 	"github.com/rql/rql/parser"
 	"github.com/rql/rql/planner"
@@ -27,7 +28,11 @@ import (
 //     with the left table); the right half is a sub-topology reading the
 //     right table and the subscriptions;
 //   - a global table is no input at all: the query reads its topic with a
-//     reader of its own (global.go).
+//     reader of its own (global.go);
+//   - a GROUP BY re-grouping a table join's result (or any table) by other
+//     columns than its key ends the join's sub-topology in the group
+//     changes, written to "<service>-<query>-Aggregate-GroupBy-repartition"
+//     and applied by a sub-topology of their own (cutTableGroupBy).
 //
 // Every other node stays in the sub-topology of its input; a sub-topology
 // reads several co-partitioned topics (a join's two sides), one task per
@@ -132,7 +137,7 @@ func splitJoins(q *planner.QueryPlan, service, rekeyTopic string, parts func(str
 		return nil, err
 	}
 	for i, s := range c.topo.subs {
-		s.stateful = needsState(s.plan.Root)
+		s.stateful = needsState(s.plan.Root) || hasGroupChanges(s.plan.Root)
 		if i < len(c.topo.subs)-1 {
 			s.stateTag = "s" + strconv.Itoa(i) + "-"
 		}
@@ -225,6 +230,12 @@ func (c *cutter) addSub(p *part, rep *planner.Sink) (*subTopology, error) {
 	s := &subTopology{topic: p.inputs[0], inputs: p.inputs, internalSrc: p.internalSrc, parts: n,
 		plan:    &planner.QueryPlan{ID: c.q.ID, Kind: c.q.Kind, Sources: c.q.Sources, Limit: c.q.Limit, Root: p.node},
 		repSink: rep, fks: p.fks, globals: p.globals}
+	if src, ok := p.internalSrc[p.inputs[0]]; ok && len(p.inputs) == 1 && len(p.fks) == 0 {
+		// A task reading one internal topic pushes its records as a
+		// repartition's second sub-topology does (task.push): with the
+		// source position of srcHeader.
+		s.fromRepartition, s.srcTopic = true, src
+	}
 	c.topo.subs = append(c.topo.subs, s)
 	return s, nil
 }
@@ -288,15 +299,20 @@ func (c *cutter) cut(n planner.Node, rekeyTopic string) (*part, error) {
 		return &part{node: x, inputs: []string{x.Source.Topic}}, nil
 	case *planner.Join:
 		return c.cutJoin(x, rekeyTopic)
+	case *planner.Aggregate:
+		if rp, ok := x.Input.(*planner.Repartition); ok && x.Window == nil && rp.Input.Props().Mode == planner.Upsert {
+			return c.cutTableGroupBy(x, rp, rekeyTopic)
+		}
 	case *planner.Repartition:
-		// A GROUP BY on other columns than the key.
+		// A GROUP BY of a stream on other columns than the key (a table's
+		// is cut by cutTableGroupBy, at its Aggregate).
 		in, err := c.cut(x.Input, rekeyTopic)
 		if err != nil {
 			return nil, err
 		}
 		if in.node.Props().Mode == planner.Upsert {
 			return nil, rqlerr.New(rqlerr.StmtInvalidProps,
-				"the Kafka runtime cannot yet re-group the result of a table join by other columns than its key")
+				"the Kafka runtime does not run a windowed aggregation of a table")
 		}
 		np, err := c.partsOf(in.inputs[0])
 		if err != nil {
@@ -345,6 +361,46 @@ func (c *cutter) cut(n planner.Node, rekeyTopic string) (*part, error) {
 	}
 	out.node = nn
 	return out, nil
+}
+
+// cutTableGroupBy cuts agg, which re-groups the table rp.Input (the
+// result of a table join, say) by other columns than its key, as
+// splitTableGroupBy cuts a plain table's re-grouping: the sub-topology of
+// rp.Input (partitioned by the table's key) ends in an
+// exec.GroupChangesNode keeping the input store and writing signed
+// changes to the internal topic "<service>-"+rp.Topic (as many partitions
+// as that sub-topology has), each in the partition of its group key; the
+// returned part reads them back into an exec.ApplyChangesNode (the
+// accumulators) and goes on to the sink.
+func (c *cutter) cutTableGroupBy(agg *planner.Aggregate, rp *planner.Repartition, rekeyTopic string) (*part, error) {
+	in, err := c.cut(rp.Input, rekeyTopic)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.inputs) == 0 {
+		return nil, rqlerr.New(rqlerr.StmtInvalidProps, "the Kafka runtime cannot run a query part that reads only global tables")
+	}
+	np, err := c.partsOf(in.inputs[0])
+	if err != nil {
+		return nil, err
+	}
+	out, err := agg.WithChildren(in.node)
+	if err != nil {
+		return nil, err
+	}
+	changes := &exec.GroupChangesNode{Aggregate: out.(*planner.Aggregate)}
+	topic := c.internal(rp.Topic, np)
+	src := exec.ChangeSource(c.q.ID+"_GROUPBY_CHANGES", topic, np)
+	if _, err := c.addSub(&part{node: changes, inputs: in.inputs, internalSrc: in.internalSrc, fks: in.fks,
+		globals: in.globals}, &planner.Sink{Input: changes, Target: src, TimestampIndex: -1}); err != nil {
+		return nil, err
+	}
+	apply, err := agg.WithChildren(exec.ChangeScan(src))
+	if err != nil {
+		return nil, err
+	}
+	return &part{node: &exec.ApplyChangesNode{Aggregate: apply.(*planner.Aggregate)},
+		inputs: []string{topic}, internalSrc: map[string]string{topic: firstSource(in)}}, nil
 }
 
 // cutRepartition makes the sub-topology writing in's rows to the internal

@@ -33,6 +33,8 @@ CREATE STREAM st AS SELECT t.id, s.n, t.name FROM s JOIN t ON s.tid = t.id;
 CREATE STREAM sg AS SELECT s.id, s.n, g.name FROM s LEFT JOIN g ON s.tid = g.id;
 CREATE TABLE fk AS SELECT l.id, l.x, r.name FROM l JOIN r ON l.fk = r.id;
 CREATE STREAM nw AS SELECT t.id, s.n, t.name, v.id AS vid FROM s JOIN t ON s.tid = t.id JOIN v WITHIN 1 SECOND ON s.tid = v.tid;
+CREATE TABLE tr AS SELECT t.name AS tname, COUNT(*) AS n FROM t JOIN r ON t.id = r.id GROUP BY t.name;
+CREATE TABLE fkr AS SELECT r.name AS rname, SUM(l.x) AS x FROM l JOIN r ON l.fk = r.id GROUP BY r.name;
 `)
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +45,13 @@ CREATE STREAM nw AS SELECT t.id, s.n, t.name, v.id AS vid FROM s JOIN t ON s.tid
 		"CTAS_FK_2": "[r svc-CTAS_FK_2-Join1-subscription(3)] stateful fk=1 | [l svc-CTAS_FK_2-Join1-response(4)] stateful fk=0",
 		"CSAS_NW_3": "[s] -> svc-CSAS_NW_3-Join1-left-repartition(3) | [v] -> svc-CSAS_NW_3-Join2-right-repartition(3) | " +
 			"[svc-CSAS_NW_3-Join1-left-repartition t svc-CSAS_NW_3-Join2-right-repartition] stateful",
+		// Re-grouping a table join: the join's sub-topology ends in the
+		// group changes (input store), the last applies them.
+		"CTAS_TR_4": "[t r] -> svc-CTAS_TR_4-Aggregate-GroupBy-repartition(3) stateful | " +
+			"[svc-CTAS_TR_4-Aggregate-GroupBy-repartition] stateful",
+		"CTAS_FKR_5": "[r svc-CTAS_FKR_5-Join1-subscription(3)] stateful fk=1 | " +
+			"[l svc-CTAS_FKR_5-Join1-response] -> svc-CTAS_FKR_5-Aggregate-GroupBy-repartition(4) stateful fk=0 | " +
+			"[svc-CTAS_FKR_5-Aggregate-GroupBy-repartition] stateful",
 	}
 	for _, q := range d.Catalog().Queries() {
 		topo, err := splitJoins(q.Plan, "svc", "svc-"+q.ID+"-PartitionBy-repartition",

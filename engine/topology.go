@@ -149,8 +149,9 @@ func split(q *planner.QueryPlan, srcTopic, service, repTopic string, repParts in
 	rk := findRekey(q.Root)
 	rp := findRepartition(q.Root)
 	if rk != nil && rp != nil {
-		return nil, rqlerr.New(rqlerr.StmtInvalidProps,
-			"the Kafka runtime does not run a query with both PARTITION BY and a re-keying GROUP BY yet")
+		// Without joins a Repartition comes from GROUP BY, which the
+		// planner refuses with PARTITION BY as ksqlDB does.
+		return nil, rqlerr.Bug("query %s has both a PARTITION BY and a GROUP BY repartition", q.ID)
 	}
 	if rp != nil {
 		if agg := aggregateOver(q.Root, rp); agg != nil && agg.Window == nil && rp.Input.Props().Mode == planner.Upsert {

@@ -134,7 +134,9 @@ func (p *stmtPlanner) planAggregate(q *parser.Query, node Node, sc *scope, src *
 		return nil, rqlerr.At(rqlerr.BindInvalid, q.Window.Pos, "WINDOW clause requires a GROUP BY clause.")
 	}
 	if q.PartitionBy != nil {
-		return nil, rqlerr.At(rqlerr.BindInvalid, q.PartitionBy[0].Position(), "PARTITION BY is not supported with GROUP BY")
+		// ksqlDB's Query node refuses the combination when the statement is
+		// prepared (its grammar has GROUP BY before PARTITION BY).
+		return nil, rqlerr.At(rqlerr.BindInvalid, q.PartitionBy[0].Position(), "Failed to prepare statement: Queries only support one of PARTITION BY and GROUP BY")
 	}
 	var win *WindowSpec
 	if q.Window != nil {
