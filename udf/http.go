@@ -71,11 +71,13 @@ func NewUserFunc(spec UserFuncSpec, opts ...HTTPOption) (*FuncDef, error) {
 // newTransport returns a transport sized for many concurrent calls to one
 // host: Go's default keeps only 2 idle connections per host, which would
 // make an asynchronous enrichment with hundreds of workers reconnect on
-// almost every call.
+// almost every call (and fill the machine with TIME_WAIT sockets). Up to
+// 65 536 idle connections per host are kept, the most workers an
+// enrichment may have; unused ones close after IdleConnTimeout.
 func newTransport(maxConns int) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 0
-	t.MaxIdleConnsPerHost = 4096
+	t.MaxIdleConnsPerHost = 1 << 16
 	t.MaxConnsPerHost = maxConns
 	t.IdleConnTimeout = 90 * time.Second
 	return t

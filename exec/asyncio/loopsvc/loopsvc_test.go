@@ -66,20 +66,25 @@ func TestRejectsChunkedAndGarbage(t *testing.T) {
 	}
 }
 
-func TestConnectionClose(t *testing.T) {
-	s, err := Start(0, `{}`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-	b, err := io.ReadAll(conn) // ends when the server closes
-	if err != nil || !strings.HasSuffix(string(b), "\r\n\r\n{}") {
-		t.Fatalf("%q %v", b, err)
+// Pipelined requests get their responses in order, and the connection is
+// closed after the one that asked for it, with and without a latency.
+func TestPipelinedAndConnectionClose(t *testing.T) {
+	for _, latency := range []time.Duration{0, 5 * time.Millisecond} {
+		s, err := Start(latency, `{}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc" +
+			"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+		b, err := io.ReadAll(conn) // ends when the server closes
+		conn.Close()
+		s.Close()
+		if err != nil || strings.Count(string(b), "HTTP/1.1 200 OK") != 2 || !strings.HasSuffix(string(b), "\r\n\r\n{}") {
+			t.Fatalf("latency %v: %q %v", latency, b, err)
+		}
 	}
 }
