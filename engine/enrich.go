@@ -20,9 +20,10 @@ import (
 // (build.AsyncEnrich) keep calls in flight across fetches and commits:
 //
 //   - the task pushes records only while its operator has free slots; the
-//     rest wait in the task's backlog; above 8 × buffer records of backlog
-//     the partition is paused in the consumer, and resumed at 4 × buffer
-//     (backpressure, bounded memory: backlog ≤ 8 × buffer + one fetch);
+//     rest wait in the task's backlog (one queue per input topic); above
+//     8 × buffer records of backlog the task's partitions are paused in the
+//     consumer, and resumed at 4 × buffer (backpressure, bounded memory:
+//     backlog ≤ 8 × buffer + one fetch);
 //   - results are taken on the task's goroutine: the query loop polls with
 //     a short wait while calls are in flight and lets every task whose
 //     operator signalled Ready emit them (Poll);
@@ -33,6 +34,19 @@ import (
 //     the same transaction; a restarted task Restores them, so it skips
 //     them when it consumes them again. Under rql.enrich.commit=drain the
 //     commit waits for every call instead.
+//
+// A task reading several topics (a join's sides, a foreign-key join's
+// internal topic) always drains: with calls carried over, a stream record
+// whose call was in flight at a crash would be joined again after the
+// restart against a table side whose later records were committed
+// meanwhile, so its output could differ from a run without the crash.
+// Its backlog keeps one queue per topic and pushes their records in
+// timestamp order (as task.push does), in runs of one topic; its commit
+// offsets are, per input partition, the first record still in the
+// backlog or else the position after the last record pushed; all its
+// partitions are paused and resumed together (pausing the stream side
+// alone would let the table side's records pile up in the backlog, since
+// they must wait behind the stream's older records).
 //
 // An aborted cycle rewinds the partition to its committed offset and
 // rebuilds the task's operators (in-flight calls are dropped: they come
@@ -52,15 +66,57 @@ func enrichTable(queryID string) string { return queryID + "-EnrichCheckpoint" }
 // taskAsync is the enrichment plumbing of one task.
 type taskAsync struct {
 	ops []*build.AsyncEnrich
-	// backlog holds records fetched but not pushed yet (no free slot).
-	backlog []*kafka.Record
-	// paused says the partition is paused in the consumer (run goroutine).
+	// queues hold, per input topic (in order of first record), the
+	// records fetched but not pushed yet (no free slot); queued counts
+	// them all.
+	queues []asyncQueue
+	queued int
+	// paused says the task's partitions are paused in the consumer (run
+	// goroutine).
 	paused bool
-	// pos is the offset after the last record pushed through the
-	// operators since they were built; -1 before the first.
-	pos int64
 	// ckpt is the checkpoint row last restored or staged.
 	ckpt []byte
+}
+
+// asyncQueue is the backlog of one input topic of a task.
+type asyncQueue struct {
+	topic string
+	recs  []*kafka.Record
+	// pos is the offset after the last record of topic pushed through
+	// the operators since they were built; -1 before the first.
+	pos int64
+}
+
+// queue returns the backlog queue of topic, adding it when new.
+func (as *taskAsync) queue(topic string) *asyncQueue {
+	for i := range as.queues {
+		if as.queues[i].topic == topic {
+			return &as.queues[i]
+		}
+	}
+	as.queues = append(as.queues, asyncQueue{topic: topic, pos: -1})
+	return &as.queues[len(as.queues)-1]
+}
+
+// multiInput says the sub-topology's tasks read several topics (a join's
+// sides, a foreign-key join's internal topic): their enrichments drain
+// on every commit (see above).
+func (s *subTopology) multiInput() bool { return len(s.inputs) > 1 || len(s.fks) > 0 }
+
+// partitions are the input partitions t owns: partition p of each input
+// still routed to t (a join task), or t.tp.
+func (t *task) partitions() []kafka.TopicPartition {
+	if len(t.sub.inputs) <= 1 {
+		return []kafka.TopicPartition{t.tp}
+	}
+	out := make([]kafka.TopicPartition, 0, len(t.sub.inputs))
+	for _, in := range t.sub.inputs {
+		tp := kafka.TopicPartition{Topic: in, Partition: t.tp.Partition}
+		if t.q.taskOf(tp) == t {
+			out = append(out, tp)
+		}
+	}
+	return out
 }
 
 // asyncOps returns the asynchronous enrichment operators of p.
@@ -99,16 +155,16 @@ func (q *query) prepareEnrich(ctx context.Context, sub *subTopology, t *task, pa
 		return nil
 	}
 	if sub.fromRepartition {
+		// Its records carry their source positions (srcHeader), which
+		// carried-over commit offsets and checkpoints would confuse with
+		// the repartition topic's. (The grammar puts ENRICH before
+		// PARTITION BY and GROUP BY, so no query reaches this.)
 		return rqlerr.New(rqlerr.StmtInvalidProps,
 			"the Kafka runtime runs ENRICH USING ASYNC only before a repartition (PARTITION BY, GROUP BY)")
 	}
-	if len(sub.inputs) > 1 || len(sub.internalSrc) > 0 {
-		// The asynchronous task machinery (backlog, commit offsets,
-		// checkpoints) follows one input partition per task.
-		return rqlerr.New(rqlerr.StmtInvalidProps,
-			"the Kafka runtime runs ENRICH USING ASYNC only in a query part that reads one topic, "+
-				"not after a join (enrich the stream in a query of its own, or use ENRICH USING without ASYNC)")
-	}
+	// After a join (several inputs per task) the enrichment drains on
+	// every commit whatever rql.enrich.commit says (see above), so it
+	// needs no checkpoint table.
 	drain, err := readEnrichCommit(q.props)
 	if err != nil {
 		return err
@@ -124,7 +180,7 @@ func (q *query) prepareEnrich(ctx context.Context, sub *subTopology, t *task, pa
 			q.outParts[opts.DLQTopic] = n
 		}
 	}
-	if !drain && len(ops) == 1 && ops[0].Operator().Options().Order != asyncio.Ordered {
+	if !drain && !sub.multiInput() && len(ops) == 1 && ops[0].Operator().Options().Order != asyncio.Ordered {
 		sub.enrichCkpt, sub.stateful = true, true
 		table := enrichTable(q.id)
 		c := changelog{table: table, topic: q.e.changelogTopic(q.id, table)}
@@ -144,7 +200,7 @@ func (t *task) initAsync() error {
 		t.as = nil
 		return nil
 	}
-	t.as = &taskAsync{ops: ops, pos: -1}
+	t.as = &taskAsync{ops: ops}
 	if t.st == nil || !t.sub.enrichCkpt {
 		return nil
 	}
@@ -163,31 +219,73 @@ func (t *task) initAsync() error {
 
 // processAsync runs the task's fetched records through operators with
 // calls in flight: it emits the ready results, then pushes as many
-// records of the backlog as there are free slots.
+// records of the backlog as there are free slots — with several input
+// topics, in timestamp order across their queues (as task.push), each
+// run of one topic pushed as that topic's records.
 func (t *task) processAsync(ctx context.Context) {
 	as := t.as
-	as.backlog = append(as.backlog, t.recs...)
+	for _, r := range t.recs {
+		q := as.queue(r.Topic)
+		q.recs = append(q.recs, r)
+	}
+	as.queued += len(t.recs)
 	if err := t.pollAsync(ctx); err != nil {
 		t.setErr(err)
 		return
 	}
-	n := min(as.free(), len(as.backlog))
-	if n == 0 {
-		return
+	for n := min(as.free(), as.queued); n > 0; {
+		// The queue whose next record is the oldest, and the oldest next
+		// record of the others: its run goes while its times do not pass
+		// that one.
+		best, other := -1, int64(1<<63-1)
+		for i := range as.queues {
+			if len(as.queues[i].recs) == 0 {
+				continue
+			}
+			ts := as.queues[i].recs[0].Timestamp.UnixMilli()
+			switch {
+			case best < 0:
+				best = i
+			case ts < as.queues[best].recs[0].Timestamp.UnixMilli():
+				other = as.queues[best].recs[0].Timestamp.UnixMilli()
+				best = i
+			default:
+				other = min(other, ts)
+			}
+		}
+		q := &as.queues[best]
+		end := 1
+		for end < n && end < len(q.recs) && q.recs[end].Timestamp.UnixMilli() <= other {
+			end++
+		}
+		err := t.pushAsyncRun(ctx, q.topic, q.recs[:end])
+		q.pos = q.recs[end-1].Offset + 1
+		rest := copy(q.recs, q.recs[end:])
+		clear(q.recs[rest:])
+		q.recs = q.recs[:rest]
+		as.queued -= end
+		n -= end
+		if err != nil {
+			t.setErr(err)
+			return
+		}
+	}
+}
+
+// pushAsyncRun pushes records of one topic through the operators: as a
+// join task pushes them (join_task.go: the internal topics' source
+// positions, the foreign-key hops), or as a single-input task does.
+func (t *task) pushAsyncRun(ctx context.Context, topic string, recs []*kafka.Record) error {
+	if t.jt != nil {
+		return t.pushRun(ctx, topic, recs)
 	}
 	t.in = t.in[:0]
-	for _, r := range as.backlog[:n] {
-		t.in = append(t.in, toExec(r, t.sub.fromRepartition))
+	for _, r := range recs {
+		t.in = append(t.in, toExecWindowed(r, t.sub.fromRepartition, t.windows[topic]))
 	}
-	as.pos = as.backlog[n-1].Offset + 1
-	rest := copy(as.backlog, as.backlog[n:])
-	clear(as.backlog[rest:])
-	as.backlog = as.backlog[:rest]
-	err := t.pipe.Push(ctx, t.tp.Topic, t.in)
+	err := t.pipe.Push(ctx, topic, t.in)
 	clear(t.in)
-	if err != nil {
-		t.setErr(err)
-	}
+	return err
 }
 
 func (t *task) setErr(err error) {
@@ -214,7 +312,7 @@ func (as *taskAsync) free() int {
 
 // busy says the task holds calls in flight or records in its backlog.
 func (as *taskAsync) busy() bool {
-	if len(as.backlog) > 0 {
+	if as.queued > 0 {
 		return true
 	}
 	for _, op := range as.ops {
@@ -235,7 +333,7 @@ func (as *taskAsync) ready() bool {
 		default:
 		}
 	}
-	return r || (len(as.backlog) > 0 && as.free() > 0)
+	return r || (as.queued > 0 && as.free() > 0)
 }
 
 // asyncReady adds to busy the tasks with enrichment results to emit.
@@ -251,8 +349,8 @@ func (q *query) asyncReady(busy []*task) []*task {
 	return busy
 }
 
-// asyncFlow pauses the partitions of tasks with a backlog and resumes the
-// others, and shortens the poll wait while calls are in flight; it
+// asyncFlow pauses the partitions of tasks with a backlog (all the
+// partitions of a join task) and resumes the others, and shortens the poll wait while calls are in flight; it
 // returns whether any task is busy.
 func (q *query) asyncFlow(s *kafka.TxnSession) (bool, error) {
 	anyBusy := false
@@ -268,9 +366,9 @@ func (q *query) asyncFlow(s *kafka.TxnSession) (bool, error) {
 		lo := 4 * as.ops[0].Operator().Options().Buffer
 		want := as.paused
 		switch {
-		case len(as.backlog) > 2*lo:
+		case as.queued > 2*lo:
 			want = true
-		case len(as.backlog) <= lo:
+		case as.queued <= lo:
 			want = false
 		}
 		if want == as.paused {
@@ -278,9 +376,9 @@ func (q *query) asyncFlow(s *kafka.TxnSession) (bool, error) {
 		}
 		var err error
 		if want {
-			err = s.Pause(t.tp)
+			err = s.Pause(t.partitions()...)
 		} else {
-			err = s.Resume(t.tp)
+			err = s.Resume(t.partitions()...)
 		}
 		if err != nil {
 			return anyBusy, err
@@ -296,8 +394,9 @@ func (q *query) asyncFlow(s *kafka.TxnSession) (bool, error) {
 }
 
 // asyncCommit prepares the tasks' enrichments for the commit of the open
-// cycle: under drain it waits for every call and produces the results;
-// it sets each partition's commit offset and stages the checkpoints.
+// cycle: under drain (always for a task with several inputs) it waits for
+// every call and produces the results; it sets each input partition's
+// commit offset and stages the checkpoints.
 func (q *query) asyncCommit(ctx context.Context, s *kafka.TxnSession) error {
 	var out []*kafka.Record
 	for _, t := range q.tasks {
@@ -305,7 +404,7 @@ func (q *query) asyncCommit(ctx context.Context, s *kafka.TxnSession) error {
 		if as == nil || t.failed {
 			continue
 		}
-		drain := q.enrichDrain || len(as.ops) > 1
+		drain := q.enrichDrain || len(as.ops) > 1 || t.sub.multiInput()
 		if drain {
 			for _, op := range as.ops {
 				if err := op.Drain(ctx); err != nil {
@@ -317,25 +416,29 @@ func (q *query) asyncCommit(ctx context.Context, s *kafka.TxnSession) error {
 			clear(t.out)
 			t.out = t.out[:0]
 		}
-		off := as.pos
-		if len(as.backlog) > 0 && (off < 0 || as.backlog[0].Offset < off) {
-			off = as.backlog[0].Offset
-		}
-		if off < 0 {
-			continue
-		}
-		if !drain {
-			op := as.ops[0]
-			if op.Operator().InFlight() > 0 {
-				if c, ok := op.CommitOffsets()[t.tp.Partition]; ok {
-					off = min(off, c)
+		for i := range as.queues {
+			aq := &as.queues[i]
+			off := aq.pos
+			if len(aq.recs) > 0 && (off < 0 || aq.recs[0].Offset < off) {
+				off = aq.recs[0].Offset
+			}
+			if off < 0 {
+				continue
+			}
+			tp := kafka.TopicPartition{Topic: aq.topic, Partition: t.tp.Partition}
+			if !drain { // one input: aq.topic is t.tp.Topic
+				op := as.ops[0]
+				if op.Operator().InFlight() > 0 {
+					if c, ok := op.CommitOffsets()[t.tp.Partition]; ok {
+						off = min(off, c)
+					}
+				}
+				if t.sub.enrichCkpt && t.st != nil {
+					t.stageEnrichCkpt(op, off)
 				}
 			}
-			if t.sub.enrichCkpt && t.st != nil {
-				t.stageEnrichCkpt(op, off)
-			}
+			s.SetCommitOffset(tp, off)
 		}
-		s.SetCommitOffset(t.tp, off)
 	}
 	if len(out) == 0 {
 		return nil
@@ -379,7 +482,7 @@ func (q *query) asyncEnd(ctx context.Context, s *kafka.TxnSession, committed boo
 			continue
 		}
 		if t.as.paused {
-			if err := s.Resume(t.tp); err != nil {
+			if err := s.Resume(t.partitions()...); err != nil {
 				return err
 			}
 		}

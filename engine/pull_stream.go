@@ -37,24 +37,7 @@ func (s *Session) pullStream(ctx context.Context, p *planner.PullPlan, props map
 	topic := scans[0].Source.Topic
 	window := sourceWindows(&q)[topic]
 
-	sent := int64(0)
-	rows := exec.CollectFunc(func(_ context.Context, b *exec.Batch) error {
-		for _, r := range b.Rows {
-			if q.Limit >= 0 && sent >= q.Limit {
-				return errLimit
-			}
-			sent++
-			if out.Row != nil {
-				if err := out.Row(append([]sqltypes.Value(nil), r.Vals...)); err != nil {
-					return err
-				}
-			}
-		}
-		if q.Limit >= 0 && sent >= q.Limit {
-			return errLimit
-		}
-		return nil
-	})
+	rows := limitedRows(q.Limit, out)
 	var logged []*kafka.Record
 	lg := s.e.log
 	store, closeState, err := transientState(&q)

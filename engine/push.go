@@ -48,24 +48,7 @@ func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) e
 	schema := q.Root.Schema()
 	cols := append([]sqltypes.Column(nil), schema.Columns...)
 
-	sent := int64(0)
-	rows := exec.CollectFunc(func(_ context.Context, b *exec.Batch) error {
-		for _, r := range b.Rows {
-			if q.Limit >= 0 && sent >= q.Limit {
-				return errLimit
-			}
-			sent++
-			if out.Row != nil {
-				if err := out.Row(append([]sqltypes.Value(nil), r.Vals...)); err != nil {
-					return err
-				}
-			}
-		}
-		if q.Limit >= 0 && sent >= q.Limit {
-			return errLimit
-		}
-		return nil
-	})
+	rows := limitedRows(q.Limit, out)
 	lg := s.e.log
 	store, closeState, err := transientState(&q)
 	if err != nil {
@@ -228,4 +211,28 @@ func transientID(scans []*planner.Scan) string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return "transient_" + name + "_" + hex.EncodeToString(b[:])
+}
+
+// limitedRows is the sink of a transient query: it hands each row (a
+// copy) to out.Row and ends the query with errLimit once limit rows went
+// out (limit < 0: no limit).
+func limitedRows(limit int64, out Output) exec.CollectFunc {
+	sent := int64(0)
+	return exec.CollectFunc(func(_ context.Context, b *exec.Batch) error {
+		for _, r := range b.Rows {
+			if limit >= 0 && sent >= limit {
+				return errLimit
+			}
+			sent++
+			if out.Row != nil {
+				if err := out.Row(append([]sqltypes.Value(nil), r.Vals...)); err != nil {
+					return err
+				}
+			}
+		}
+		if limit >= 0 && sent >= limit {
+			return errLimit
+		}
+		return nil
+	})
 }
