@@ -145,6 +145,11 @@
 // task restores them (asyncio Restore) before consuming. An aborted cycle
 // rewinds to the committed offsets and rebuilds the operators.
 // rql.enrich.commit=drain drains every call before each commit instead.
+// A task with several inputs (after a join) always drains: re-running an
+// in-flight row after a crash would join it again against a table that
+// has moved on. Its backlog is one queue per input topic, pushed in
+// timestamp order; backpressure pauses all its partitions; it commits
+// their consumed positions and keeps no checkpoint table.
 //
 // # Pull queries
 //
