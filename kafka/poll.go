@@ -59,7 +59,8 @@ func take(f *Fetch, ev ck.Event, keep func(*Record)) error {
 			f.Errors = append(f.Errors, fe)
 			return nil
 		}
-		r := fromMessage(e)
+		r := f.newRecord()
+		setFromMessage(r, e)
 		if keep != nil {
 			keep(r)
 		}

@@ -37,6 +37,25 @@ type TopicPartition struct {
 type Fetch struct {
 	Records []*Record
 	Errors  []FetchError
+	// slab is where the next records are made: one allocation per slab
+	// rather than one per record (a slab stays alive while any of its
+	// records is referenced).
+	slab []Record
+}
+
+// maxSlab bounds the records allocated at once by Poll. Slabs grow with
+// the fetch (8, then as many as the fetch holds so far), so that a poll
+// returning one record does not allocate hundreds.
+const maxSlab = 256
+
+// newRecord returns a zero Record from f's slab.
+func (f *Fetch) newRecord() *Record {
+	if len(f.slab) == 0 {
+		f.slab = make([]Record, min(max(len(f.Records), 8), maxSlab))
+	}
+	r := &f.slab[0]
+	f.slab = f.slab[1:]
+	return r
 }
 
 // FetchError is an error of one partition, or of the client when
@@ -76,7 +95,14 @@ func toMessage(r *Record) *ck.Message {
 
 // fromMessage converts a consumed message.
 func fromMessage(m *ck.Message) *Record {
-	r := &Record{
+	r := &Record{}
+	setFromMessage(r, m)
+	return r
+}
+
+// setFromMessage sets r to the consumed record m.
+func setFromMessage(r *Record, m *ck.Message) {
+	*r = Record{
 		Partition: m.TopicPartition.Partition,
 		Offset:    int64(m.TopicPartition.Offset),
 		Key:       m.Key,
@@ -92,7 +118,6 @@ func fromMessage(m *ck.Message) *Record {
 			r.Headers[i] = Header{Key: h.Key, Value: h.Value}
 		}
 	}
-	return r
 }
 
 func toTPs(ps []ck.TopicPartition) []TopicPartition {
