@@ -73,7 +73,9 @@ func Compile(e planner.Expr, props map[string]string) (*Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Evaluator{fn: fn, ec: &udf.EvalContext{Props: props}, Expr: e}, nil
+	ev := &Evaluator{fn: fn, ec: &udf.EvalContext{Props: props}, Expr: e}
+	ev.ec.SetBoxes(&ev.ctx.box) // string results box without an allocation each
+	return ev, nil
 }
 
 func evalErr(format string, args ...any) error {

@@ -21,12 +21,12 @@ func registerString(r *Registry) {
 			nulls(varsig(tStr, evalConcatWS, pa("separator", tStr), pa("args", tStr))),
 			nulls(varsig(tBytes, evalConcatWSBytes, pa("separator", tBytes), pa("args", tBytes)))),
 		def("LCASE", catString, "Converts a string to lower case.",
-			sig(tStr, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
-				return strings.ToLower(asStr(a[0])), nil
+			sig(tStr, func(ec *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+				return ec.BoxString(strings.ToLower(asStr(a[0]))), nil
 			}, pa("input", tStr))),
 		def("UCASE", catString, "Converts a string to upper case.",
-			sig(tStr, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
-				return strings.ToUpper(asStr(a[0])), nil
+			sig(tStr, func(ec *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+				return ec.BoxString(strings.ToUpper(asStr(a[0]))), nil
 			}, pa("input", tStr))),
 		def("LEN", catString, "Returns the length of a string in characters, or of bytes in bytes.",
 			sig(tInt, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
@@ -42,16 +42,16 @@ func registerString(r *Registry) {
 			sig(tStr, evalPad(false), pa("input", tStr), pa("length", tInt), pa("padding", tStr)),
 			sig(tBytes, evalPadBytes(false), pa("input", tBytes), pa("length", tInt), pa("padding", tBytes))),
 		def("TRIM", catString, "Removes the leading and trailing whitespace.",
-			sig(tStr, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
-				return strings.TrimFunc(asStr(a[0]), javaSpace), nil
+			sig(tStr, func(ec *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+				return ec.BoxString(strings.TrimFunc(asStr(a[0]), javaSpace)), nil
 			}, pa("input", tStr))),
 		def("LTRIM", catString, "Removes the leading whitespace.",
-			sig(tStr, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
-				return strings.TrimLeftFunc(asStr(a[0]), javaSpace), nil
+			sig(tStr, func(ec *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+				return ec.BoxString(strings.TrimLeftFunc(asStr(a[0]), javaSpace)), nil
 			}, pa("input", tStr))),
 		def("RTRIM", catString, "Removes the trailing whitespace.",
-			sig(tStr, func(_ *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
-				return strings.TrimRightFunc(asStr(a[0]), javaSpace), nil
+			sig(tStr, func(ec *EvalContext, a []sqltypes.Value) (sqltypes.Value, error) {
+				return ec.BoxString(strings.TrimRightFunc(asStr(a[0]), javaSpace)), nil
 			}, pa("input", tStr))),
 		def("SUBSTRING", catString, "Returns the portion of the string or bytes from pos (1-based; negative counts from the end), optionally of length len.",
 			sig(tStr, evalSubstring, pa("str", tStr), pa("pos", tInt)),

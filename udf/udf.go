@@ -3,6 +3,7 @@ package udf
 import (
 	"context"
 
+	"github.com/rql/rql/internal/vbox"
 	"github.com/rql/rql/sqltypes"
 )
 
@@ -50,6 +51,25 @@ type EvalContext struct {
 	// Idempotency-Key header) so that an endpoint can deduplicate: the
 	// external call itself is at-least-once. See userfunc.go.
 	IdempotencyKey string
+
+	// box, when set (SetBoxes), boxes the strings BoxString returns.
+	box *vbox.Boxes
+}
+
+// SetBoxes makes BoxString box through b, which must be used by one
+// goroutine at a time, as the EvalContext itself (exec's evaluators give
+// their own).
+func (ec *EvalContext) SetBoxes(b *vbox.Boxes) { ec.box = b }
+
+// BoxString returns s as a Value. Storing a string in an interface
+// allocates; with boxes (SetBoxes) the header goes to a shared block
+// instead, so a function returning a new string costs that string only.
+// ec may be nil.
+func (ec *EvalContext) BoxString(s string) sqltypes.Value {
+	if ec == nil || ec.box == nil {
+		return s
+	}
+	return ec.box.String(s)
 }
 
 // Prop returns a property's value or "" when unset.
