@@ -315,3 +315,55 @@ CREATE TABLE by_region AS SELECT region, SUM(d) AS total FROM users
 		}
 	}
 }
+
+// TestAsyncEnrichBeforeStreamGroupBy: an enrichment that keeps its
+// checkpoint in state (unordered) before a stream's GROUP BY on another
+// column: two stateful sub-topologies, each with its own state
+// directories and changelogs; the final table is the one computed from
+// the enriched rows.
+func TestAsyncEnrichBeforeStreamGroupBy(t *testing.T) {
+	t.Parallel()
+	svc := newLatencyService(t, 0, 3*time.Millisecond)
+	b := startBroker(t, 1)
+	addr := b.Addr()
+	createTopic(t, addr, "clicks", 4)
+	e := newEngine(t, addr, map[string]string{"commit.interval.ms": "50"})
+	if _, err := e.Execute(context.Background(), `SET 'auto.offset.reset'='earliest';
+CREATE FUNCTION dbl(n BIGINT) RETURNS BIGINT USING HTTP WITH (url='`+svc.URL+`/v/{n}', method='GET', response_path='data');
+CREATE STREAM clicks (id VARCHAR KEY, region VARCHAR, score BIGINT) WITH (kafka_topic='clicks', value_format='JSON');
+CREATE TABLE by_region AS SELECT region, SUM(d) AS total FROM clicks
+  ENRICH USING ASYNC dbl(score) AS d WITH (workers=8, order='unordered') GROUP BY region EMIT CHANGES;`); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	var recs []*kafka.Record
+	for i := 0; i < 300; i++ {
+		region := fmt.Sprintf("r%d", i%5)
+		recs = append(recs, &kafka.Record{Topic: "clicks", Partition: -1, Key: fmt.Appendf(nil, "c%d", i),
+			Value: fmt.Appendf(nil, `{"REGION":"%s","SCORE":%d}`, region, i)})
+		want[region] += int64(2 * i)
+	}
+	produce(t, addr, recs)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		last := map[string]string{}
+		for _, r := range readCommitted(t, addr, "BY_REGION", 0, 500*time.Millisecond, 30*time.Second) {
+			last[string(r.Key)] = string(r.Value)
+		}
+		ok := len(last) == len(want)
+		for k, v := range want {
+			ok = ok && last[k] == fmt.Sprintf(`{"TOTAL":%d}`, v)
+		}
+		if ok {
+			return
+		}
+		for _, q := range e.Queries() {
+			if q.Err != nil {
+				t.Fatalf("query %s failed: %v", q.ID, q.Err)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("final table %v, want totals %v", last, want)
+		}
+	}
+}

@@ -279,8 +279,14 @@ func (g *globalTables) apply(ctx context.Context, f *globalFeed, recs []*kafka.R
 	if err := f.pipe.Push(ctx, f.topic, in); err != nil {
 		return err
 	}
-	for _, r := range recs {
-		f.ckpt[f.ckptName(r.Partition)] = r.Offset + 1
+	// Records come in runs per partition: one name per run.
+	for i := 0; i < len(recs); {
+		j := i + 1
+		for j < len(recs) && recs[j].Partition == recs[i].Partition {
+			j++
+		}
+		f.ckpt[f.ckptName(recs[i].Partition)] = recs[j-1].Offset + 1
+		i = j
 	}
 	return g.db.Commit(nil, f.ckpt)
 }

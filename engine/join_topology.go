@@ -137,7 +137,7 @@ func splitJoins(q *planner.QueryPlan, service, rekeyTopic string, parts func(str
 		return nil, err
 	}
 	for i, s := range c.topo.subs {
-		s.stateful = needsState(s.plan.Root) || hasGroupChanges(s.plan.Root)
+		s.stateful = needsState(s.plan.Root)
 		if i < len(c.topo.subs)-1 {
 			s.stateTag = "s" + strconv.Itoa(i) + "-"
 		}

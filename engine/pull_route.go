@@ -157,13 +157,21 @@ func (e *Engine) pullTable(ctx context.Context, sql string, p *planner.PullPlan,
 		rows, _, err := q.stores.pull(ctx, p, props, nil, nil)
 		return rows, err
 	}
-	want := only
-	if want == nil {
+	all := make([]int32, n)
+	for i := range all {
+		all[i] = int32(i)
+	}
+	// want are the partitions that must be answered (here or by their
+	// owners); read those read here. A key lookup reads every partition
+	// open here, not only its keys' (point reads are cheap): a topic
+	// written with another partitioner than murmur2 (librdkafka's default,
+	// kcat's) keeps a key elsewhere, and a single member then still finds
+	// it. Only the keys' partitions are asked of other members.
+	want, read := only, only
+	if only == nil {
+		read = all
 		if want = q.keyPartitions(sub, p, n); want == nil {
-			want = make([]int32, n)
-			for i := range want {
-				want[i] = int32(i)
-			}
+			want = all
 		}
 	}
 	for _, part := range want {
@@ -177,9 +185,13 @@ func (e *Engine) pullTable(ctx context.Context, sql string, p *planner.PullPlan,
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		rows, missing, err := q.stores.pull(ctx, p, props, sub, want)
-		if err != nil || len(missing) == 0 {
-			return rows, err
+		rows, notOpen, err := q.stores.pull(ctx, p, props, sub, read)
+		if err != nil {
+			return nil, err
+		}
+		missing := intersect(notOpen, want)
+		if len(missing) == 0 {
+			return rows, nil
 		}
 		var reasons []string
 		var routes map[string][]int32
@@ -284,13 +296,19 @@ func (e *Engine) pullRemote(ctx context.Context, sql string, p *planner.PullPlan
 		}
 		parts := routes[ep]
 		slices.Sort(parts)
-		err := e.opts.Remote.Pull(ctx, ep, sql, props, parts, func(r []sqltypes.Value) error {
+		// A member that accepted the request and then stalls (a network
+		// partition without a reset) must not hang the query: the owner
+		// waits at most the partition wait itself, then answers or fails.
+		wait, _ := pullWait(props)
+		rctx, cancel := context.WithTimeout(ctx, wait+remotePullSlack)
+		err := e.opts.Remote.Pull(rctx, ep, sql, props, parts, func(r []sqltypes.Value) error {
 			if full() {
 				return errPullEnough
 			}
 			rows = append(rows, r)
 			return nil
 		})
+		cancel()
 		if err != nil && !errors.Is(err, errPullEnough) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -389,4 +407,19 @@ func (e *Engine) ServiceMembers(ctx context.Context) ([]ServiceMember, error) {
 	})
 	out[0] = *byID[e.member]
 	return append(out, others...), nil
+}
+
+// remotePullSlack is how much longer than the partition wait a forwarded
+// pull query may take (reading and sending the rows).
+const remotePullSlack = 30 * time.Second
+
+// intersect returns the elements of a that are in b, in a's order.
+func intersect(a, b []int32) []int32 {
+	var out []int32
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -58,6 +58,9 @@ type query struct {
 	// pollWait is the session's configured poll wait (enrich.go).
 	enrichDrain bool
 	pollWait    time.Duration
+	// multiState marks a query (not cut as joins are) with several stateful
+	// sub-topologies: each restores its own changelogs (openTaskState).
+	multiState bool
 	// stores are the tasks' databases, for pull queries (pull.go).
 	stores pullStores
 	// route maps the other input partitions of multi-input tasks (joins)

@@ -102,8 +102,6 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 	if err != nil {
 		return err
 	}
-	// (A table re-grouped by other columns than its key runs on any number
-	// of partitions: splitTableGroupBy carries signed changes.)
 	outParts := map[string]int{e.plog.topic: 1}
 	if topo.repartition != "" {
 		n, err := e.createTopic(ctx, topo.repartition, srcParts, nil)
@@ -156,6 +154,25 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		}
 		t.close(ctx)
 	}
+	if !topo.joins {
+		// Several stateful sub-topologies (an enrichment's checkpoint
+		// before a GROUP BY's repartition): each gets its own state
+		// directories and restores only its own changelogs.
+		var stateful []*subTopology
+		for _, sub := range topo.subs {
+			if sub.stateful {
+				stateful = append(stateful, sub)
+			}
+		}
+		if len(stateful) > 1 {
+			q.multiState = true
+			for i, sub := range stateful[:len(stateful)-1] {
+				if sub.stateTag == "" {
+					sub.stateTag = "s" + strconv.Itoa(i) + "-"
+				}
+			}
+		}
+	}
 	if topo.repartition != "" {
 		q.internal = append(q.internal, topo.repartition)
 	}
@@ -190,9 +207,6 @@ func (e *Engine) startQuery(ctx context.Context, sql string, sink *planner.Sourc
 		kafka.ProcessingGuarantee(qc.guarantee),
 		kafka.TransactionalID(group+"-"+e.member), kafka.InstanceID(e.member),
 		kafka.PollWait(pollWait), kafka.MaxPollRecords(5000),
-		// Delivery reports need only the error and the opaque: not copying
-		// every key and value back into Go saves an allocation per record.
-		kafka.Property("producer.go.delivery.report.fields", "none"),
 		kafka.OnAssigned(q.onAssigned), kafka.OnRevoked(q.onRevoked),
 		e.advertise()) // Options.Endpoint in the client.id (pull_route.go)
 	if topo.joins {

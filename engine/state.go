@@ -67,10 +67,13 @@ func tableSpecs(p *exec.Pipeline) []state.TableSpec {
 	return out
 }
 
-// needsState reports whether plan n has stateful operators.
+// needsState reports whether plan n has stateful operators (the halves of
+// a table re-grouping, exec.GroupChangesNode and exec.ApplyChangesNode,
+// included).
 func needsState(n planner.Node) bool {
 	switch x := n.(type) {
-	case *planner.Aggregate, *planner.Join, *planner.Materialize:
+	case *planner.Aggregate, *planner.Join, *planner.Materialize,
+		*exec.GroupChangesNode, *exec.ApplyChangesNode:
 		return true
 	case *planner.Filter:
 		if x.PassedStore != "" {
@@ -112,7 +115,7 @@ func ckptName(topic string, p int32) string { return topic + "/" + strconv.Itoa(
 // so it may run on a goroutine of its own (restore.go).
 func (q *query) openTaskState(ctx context.Context, sub *subTopology, p int32, r *kafka.PartitionReader) (*taskState, error) {
 	logs := q.changelogs
-	if q.topo.joins {
+	if q.topo.joins || sub.stateTag != "" || q.multiState {
 		logs = sub.changelogs
 	}
 	dir := filepath.Join(q.e.queryStateDir(q.id), sub.stateTag+strconv.Itoa(int(p)))

@@ -124,25 +124,9 @@ func splitQuery(q *planner.QueryPlan, service, repTopic string, repParts int) (*
 		return nil, err
 	}
 	for _, s := range topo.subs {
-		s.stateful = needsState(s.plan.Root) || hasGroupChanges(s.plan.Root)
+		s.stateful = needsState(s.plan.Root)
 	}
 	return topo, nil
-}
-
-// hasGroupChanges reports whether n holds a half of a table re-grouping
-// (exec.GroupChangesNode, exec.ApplyChangesNode: stateful operators that
-// needsState, which knows planner nodes, does not see).
-func hasGroupChanges(n planner.Node) bool {
-	switch n.(type) {
-	case *exec.GroupChangesNode, *exec.ApplyChangesNode:
-		return true
-	}
-	for _, c := range n.Children() {
-		if hasGroupChanges(c) {
-			return true
-		}
-	}
-	return false
 }
 
 func split(q *planner.QueryPlan, srcTopic, service, repTopic string, repParts int) (*topology, error) {

@@ -187,8 +187,12 @@ func compileConcat(x *planner.Concat) (evalFn, error) {
 		return nil, err
 	}
 	return func(c *evalCtx) (sqltypes.Value, error) {
-		a, b, err := evalPair(c, l, r)
-		if a == nil || b == nil || err != nil {
+		a, err := l(c)
+		if a == nil || err != nil {
+			return nil, err // a NULL left side: NULL, the right one unevaluated
+		}
+		b, err := r(c)
+		if b == nil || err != nil {
 			return nil, err
 		}
 		return a.(string) + b.(string), nil
