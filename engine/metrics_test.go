@@ -72,6 +72,17 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 	qs := e.Queries()
 	id, chained, async := qs[0].ID, qs[1].ID, qs[2].ID
 	const n, batches = 200, 10 // 200 records in 2 s; about 4 s of work
+	// Produce once the queries own their partition: records produced
+	// before would all come in the first fetch, processed and committed
+	// in one cycle (no sample sees them waiting).
+	waitFor(t, 30*time.Second, "the queries' tasks", func() bool {
+		for _, q := range []string{id, chained, async} {
+			if st, _ := e.Query(q); len(st.Tasks) == 0 {
+				return false
+			}
+		}
+		return true
+	})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -87,11 +98,19 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 	}()
 
 	var sawLag int64
-	waitFor(t, 20*time.Second, "SHOW QUERIES to report a lag", func() bool {
-		lag, _ := strconv.ParseInt(showQueriesRow(t, e, id)["Lag"], 10, 64)
+	var last map[string]string
+	for end := time.Now().Add(40 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		last = showQueriesRow(t, e, id)
+		lag, _ := strconv.ParseInt(last["Lag"], 10, 64)
 		sawLag = max(sawLag, lag)
-		return lag > 0
-	})
+		if lag > 0 {
+			break
+		}
+		if time.Now().After(end) {
+			st, _ := e.Query(id)
+			t.Fatalf("SHOW QUERIES never reported a lag: last row %v; status %+v", last, st)
+		}
+	}
 	<-done
 	// The figures are sampled every second: wait for a sample that saw
 	// every record.
