@@ -292,28 +292,7 @@ CREATE TABLE by_region AS SELECT region, SUM(d) AS total FROM users
 		want[region] += int64(2 * i)
 	}
 	produce(t, addr, recs)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		last := map[string]string{}
-		for _, r := range readCommitted(t, addr, "BY_REGION", 0, 500*time.Millisecond, 30*time.Second) {
-			last[string(r.Key)] = string(r.Value)
-		}
-		ok := len(last) == len(want)
-		for k, v := range want {
-			ok = ok && last[k] == fmt.Sprintf(`{"TOTAL":%d}`, v)
-		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("final table %v, want totals %v", last, want)
-		}
-		for _, q := range e.Queries() {
-			if q.Err != nil {
-				t.Fatalf("query %s failed: %v", q.ID, q.Err)
-			}
-		}
-	}
+	waitTotals(t, e, addr, "BY_REGION", want)
 }
 
 // TestAsyncEnrichBeforeStreamGroupBy: an enrichment that keeps its
@@ -344,10 +323,18 @@ CREATE TABLE by_region AS SELECT region, SUM(d) AS total FROM clicks
 		want[region] += int64(2 * i)
 	}
 	produce(t, addr, recs)
+	waitTotals(t, e, addr, "BY_REGION", want)
+}
+
+// waitTotals waits until the last record of each key of table topic is
+// {"TOTAL":want[key]} (and no other key), failing when a query of e fails
+// or after 30 s.
+func waitTotals(t *testing.T, e *engine.Engine, addr, topic string, want map[string]int64) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		last := map[string]string{}
-		for _, r := range readCommitted(t, addr, "BY_REGION", 0, 500*time.Millisecond, 30*time.Second) {
+		for _, r := range readCommitted(t, addr, topic, 0, 500*time.Millisecond, 30*time.Second) {
 			last[string(r.Key)] = string(r.Value)
 		}
 		ok := len(last) == len(want)
