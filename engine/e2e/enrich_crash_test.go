@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -133,33 +132,8 @@ func TestEnrichExactlyOnceUnderSIGKILL(t *testing.T) {
 // feedKeys produces records i in [0, n) to topic, key "k<i mod keys>",
 // value {"N":i,"PAD":"..."}, in chunks spread over about d.
 func feedKeys(addr, topic string, n, keys int, d time.Duration) <-chan error {
-	errc := make(chan error, 1)
-	go func() {
-		p, err := kafka.NewProducer(kafka.BootstrapServers(addr), quiet, kafka.Property("linger.ms", "5"),
-			kafka.Property("partitioner", "murmur2_random"))
-		if err != nil {
-			errc <- err
-			return
-		}
-		defer p.Close(context.Background())
-		const chunk = 1000
-		pause := d / time.Duration((n+chunk-1)/chunk)
-		for from := 0; from < n; from += chunk {
-			recs := make([]*kafka.Record, 0, chunk)
-			for i := from; i < min(n, from+chunk); i++ {
-				recs = append(recs, &kafka.Record{Topic: topic, Partition: -1, Key: fmt.Appendf(nil, "k%d", i%keys),
-					Value: fmt.Appendf(nil, `{"N":%d,"PAD":"xxxxxxxx"}`, i)})
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			err := p.Produce(ctx, recs...)
-			cancel()
-			if err != nil {
-				errc <- err
-				return
-			}
-			time.Sleep(pause)
-		}
-		errc <- nil
-	}()
-	return errc
+	return feedChunks(addr, n, 1000, d, func(i int) *kafka.Record {
+		return &kafka.Record{Topic: topic, Partition: -1, Key: fmt.Appendf(nil, "k%d", i%keys),
+			Value: fmt.Appendf(nil, `{"N":%d,"PAD":"xxxxxxxx"}`, i)}
+	})
 }

@@ -170,35 +170,10 @@ func produceAll(t *testing.T, addr string, recs []*kafka.Record) {
 // feedClicks produces clicks i in [0, n): key "c<i>", value
 // {"UID":"u<i%(users+10)>","N":i} (some users do not exist), spread over d.
 func feedClicks(t *testing.T, addr string, n, users int, d time.Duration) <-chan error {
-	errc := make(chan error, 1)
-	go func() {
-		p, err := kafka.NewProducer(kafka.BootstrapServers(addr), quiet, kafka.Property("linger.ms", "5"),
-			kafka.Property("partitioner", "murmur2_random"))
-		if err != nil {
-			errc <- err
-			return
-		}
-		defer p.Close(context.Background())
-		const chunk = 2000
-		pause := d / time.Duration((n+chunk-1)/chunk)
-		for from := 0; from < n; from += chunk {
-			recs := make([]*kafka.Record, 0, chunk)
-			for i := from; i < min(n, from+chunk); i++ {
-				recs = append(recs, &kafka.Record{Topic: "clicks", Partition: -1, Key: fmt.Appendf(nil, "c%d", i),
-					Value: fmt.Appendf(nil, `{"UID":"u%d","N":%d}`, i%(users+10), i)})
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			err := p.Produce(ctx, recs...)
-			cancel()
-			if err != nil {
-				errc <- err
-				return
-			}
-			time.Sleep(pause)
-		}
-		errc <- nil
-	}()
-	return errc
+	return feedChunks(addr, n, 2000, d, func(i int) *kafka.Record {
+		return &kafka.Record{Topic: "clicks", Partition: -1, Key: fmt.Appendf(nil, "c%d", i),
+			Value: fmt.Appendf(nil, `{"UID":"u%d","N":%d}`, i%(users+10), i)}
+	})
 }
 
 type fkProd struct {

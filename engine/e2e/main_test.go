@@ -187,6 +187,17 @@ func createTopic(t *testing.T, addr, name string, parts int) {
 // feeder produces records i in [0, n) to topic, key "k<i>", value
 // {"N":i,"PAD":"..."}, in chunks, spread over about d.
 func feed(t *testing.T, addr, topic string, n int, d time.Duration) <-chan error {
+	pad := strings.Repeat("x", 40)
+	return feedChunks(addr, n, 5000, d, func(i int) *kafka.Record {
+		return &kafka.Record{Topic: topic, Partition: -1, Key: fmt.Appendf(nil, "k%d", i),
+			Value: fmt.Appendf(nil, `{"N":%d,"PAD":"%s"}`, i, pad)}
+	})
+}
+
+// feedChunks produces the records rec(i) for i in [0, n) in chunks of
+// chunk, spread over about d, through one idempotent producer (murmur2
+// partitioning, as Kafka's Java client); the channel gets the outcome.
+func feedChunks(addr string, n, chunk int, d time.Duration, rec func(i int) *kafka.Record) <-chan error {
 	errc := make(chan error, 1)
 	go func() {
 		p, err := kafka.NewProducer(kafka.BootstrapServers(addr), quiet, kafka.Property("linger.ms", "5"),
@@ -196,14 +207,11 @@ func feed(t *testing.T, addr, topic string, n int, d time.Duration) <-chan error
 			return
 		}
 		defer p.Close(context.Background())
-		const chunk = 5000
 		pause := d / time.Duration((n+chunk-1)/chunk)
-		pad := strings.Repeat("x", 40)
 		for from := 0; from < n; from += chunk {
 			recs := make([]*kafka.Record, 0, chunk)
 			for i := from; i < min(n, from+chunk); i++ {
-				recs = append(recs, &kafka.Record{Topic: topic, Partition: -1, Key: fmt.Appendf(nil, "k%d", i),
-					Value: fmt.Appendf(nil, `{"N":%d,"PAD":"%s"}`, i, pad)})
+				recs = append(recs, rec(i))
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			err := p.Produce(ctx, recs...)
