@@ -20,6 +20,7 @@ import (
 	"github.com/rql/rql/engine"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/kafka/devbroker"
+	"github.com/rql/rql/internal/procs"
 )
 
 // The benchmarks compare rql's stateless path with a raw confluent-kafka-go
@@ -52,6 +53,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	procs.Apply() // the Ps the rql binary runs with, so benchmarks measure it
 	code := m.Run()
 	benchBroker.stop()
 	os.Exit(code)

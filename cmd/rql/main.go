@@ -8,9 +8,12 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"github.com/rql/rql/internal/procs"
 )
 
 func main() {
+	procs.Apply() // two Ps per core unless GOMAXPROCS is set: see package procs
 	if err := newRootCmd().Execute(); err != nil {
 		if _, silent := err.(exitError); !silent {
 			fmt.Fprintln(os.Stderr, "rql:", err)

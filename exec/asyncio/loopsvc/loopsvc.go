@@ -107,10 +107,10 @@ func (s *Server) respond() {
 		s.mu.Unlock()
 		for i, p := range batch {
 			s.requests.Add(1)
-			s.late.Add(int64(now.Sub(p.when)))
 			if _, err := p.conn.Write(s.resp); err != nil || p.close {
 				p.conn.Close() // its reader ends too
 			}
+			s.late.Add(int64(time.Since(p.when)))
 			batch[i] = pending{}
 		}
 		if n > 0 {
