@@ -34,10 +34,7 @@ type Enrich struct {
 	fail EnrichFailure
 	pass bool
 	out  Batch
-	// The position of the previous row, to number rows of one record.
-	lastPart int32
-	lastOff  int64
-	seq      int
+	keys IdempotencyKeys
 }
 
 var _ Operator = (*Enrich)(nil)
@@ -57,7 +54,7 @@ func NewEnrich(n *planner.Enrich, props map[string]string, call EnrichCall, fail
 			return false, rqlerr.Wrap(rqlerr.EnrichFailed, err, "enrichment %s failed for partition %d offset %d", n.Call.Name, r.Partition, r.Offset)
 		}
 	}
-	return &Enrich{args: args, call: call, fail: fail, pass: n.Call.Fn.Variant.PassNulls, lastOff: -1}, nil
+	return &Enrich{args: args, call: call, fail: fail, pass: n.Call.Fn.Variant.PassNulls}, nil
 }
 
 // CompileEnrichArgs compiles the argument expressions of n's call.
@@ -123,30 +120,43 @@ func (o *Enrich) Process(ctx context.Context, _ int, b *Batch, out Collector) er
 	return err
 }
 
-// key returns the idempotency key of r: query-partition-offset, with
-// -n for the n-th further row of the same record.
+// key returns the idempotency key of r's call.
 func (o *Enrich) key(r *Row) string {
-	if r.Partition == o.lastPart && r.Offset == o.lastOff {
-		o.seq++
-	} else {
-		o.lastPart, o.lastOff, o.seq = r.Partition, r.Offset, 0
-	}
 	id := ""
 	if o.env != nil {
 		id = o.env.QueryID
 	}
-	return IdempotencyKey(id, r.Partition, r.Offset, o.seq)
+	return o.keys.Next(id, o.env.TopicOf(r), r)
 }
 
-// IdempotencyKey is the stable key of the call for the row seq (0-based)
-// of the record at partition/offset in query: "query-p-o", or
-// "query-p-o-seq" when seq > 0 (the format of asyncio.IdempotencyKey).
-func IdempotencyKey(query string, partition int32, offset int64, seq int) string {
-	k := query + "-" + strconv.Itoa(int(partition)) + "-" + strconv.FormatInt(offset, 10)
-	if seq > 0 {
-		k += "-" + strconv.Itoa(seq)
+// IdempotencyKeys numbers the calls of consecutive rows of one input
+// record (a record may give several rows, e.g. after a join) and builds
+// their keys. The zero value is ready to use; an operator keeps one.
+type IdempotencyKeys struct {
+	started bool
+	topic   string
+	part    int32
+	off     int64
+	seq     int
+}
+
+// Next returns the idempotency key of r's call in query, r stemming from
+// topic: "query-topic-partition-offset" for the first row of a record,
+// with "-n" appended for its n-th further row. The key names the record
+// and the row's place among its rows, so it is the same at every retry,
+// restart and replay, and two different calls of one query never share
+// one (the topic tells apart records of a join's two sides).
+func (k *IdempotencyKeys) Next(query, topic string, r *Row) string {
+	if k.started && r.Partition == k.part && r.Offset == k.off && topic == k.topic {
+		k.seq++
+	} else {
+		k.started, k.topic, k.part, k.off, k.seq = true, topic, r.Partition, r.Offset, 0
 	}
-	return k
+	key := query + "-" + topic + "-" + strconv.Itoa(int(r.Partition)) + "-" + strconv.FormatInt(r.Offset, 10)
+	if k.seq > 0 {
+		key += "-" + strconv.Itoa(k.seq)
+	}
+	return key
 }
 
 // EvalEnrichArgs evaluates a call's arguments over r. null reports a NULL

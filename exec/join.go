@@ -185,7 +185,7 @@ func (j *joinBase) key(side int, r *Row) (sqltypes.Value, []byte, bool) {
 // emit appends an output row with the given metadata.
 func (j *joinBase) emit(key sqltypes.Value, l, r *Row, ts int64, src *Row) {
 	row := j.layout.Row([]sqltypes.Value{key}, l, r)
-	row.Rowtime, row.Partition, row.Offset = ts, src.Partition, src.Offset
+	row.Rowtime, row.Partition, row.Offset, row.Topic = ts, src.Partition, src.Offset, src.Topic
 	row.WindowStart, row.WindowEnd = src.WindowStart, src.WindowEnd
 	j.out.Rows = append(j.out.Rows, row)
 }
@@ -193,7 +193,7 @@ func (j *joinBase) emit(key sqltypes.Value, l, r *Row, ts int64, src *Row) {
 // tombstone appends a delete of key.
 func (j *joinBase) tombstone(key sqltypes.Value, ts int64, src *Row) {
 	row := Row{Vals: make([]sqltypes.Value, j.layout.Width()), NullValue: true, Rowtime: ts,
-		Partition: src.Partition, Offset: src.Offset, WindowStart: src.WindowStart, WindowEnd: src.WindowEnd}
+		Partition: src.Partition, Offset: src.Offset, Topic: src.Topic, WindowStart: src.WindowStart, WindowEnd: src.WindowEnd}
 	row.Vals[0] = key
 	j.out.Rows = append(j.out.Rows, row)
 }

@@ -143,7 +143,7 @@ func (j *GlobalTableJoin) lookup(r *Row) error {
 		j.keyVals = append(j.keyVals, r.Vals[c])
 	}
 	row := j.layout.Row(j.keyVals, r, t)
-	row.Rowtime, row.Partition, row.Offset = r.Rowtime, r.Partition, r.Offset
+	row.Rowtime, row.Partition, row.Offset, row.Topic = r.Rowtime, r.Partition, r.Offset, r.Topic
 	row.WindowStart, row.WindowEnd = r.WindowStart, r.WindowEnd
 	row.NullKey = r.NullKey
 	j.out.Rows = append(j.out.Rows, row)

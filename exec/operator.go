@@ -16,6 +16,11 @@ type Row struct {
 	Rowtime   int64
 	Partition int32
 	Offset    int64
+	// Topic is the topic of the input record the row stems from (set by
+	// Source; a join's output row has its triggering row's): with
+	// Partition and Offset it names that record, e.g. in enrichment
+	// idempotency keys. "" for rows made otherwise.
+	Topic string
 	// NullValue marks a record with a null value: a tombstone for tables,
 	// a null-valued event for streams. Only key columns are meaningful.
 	NullValue bool
@@ -78,7 +83,8 @@ type Env struct {
 	Props map[string]string
 	// Log receives processing-log entries; nil discards them.
 	Log func(LogEntry)
-	// SourceTopic names the topic rows come from (for log entries).
+	// SourceTopic names the topic rows come from when a row does not
+	// (Row.Topic ""): see TopicOf.
 	SourceTopic string
 	// State is the store of stateful operators; nil for stateless
 	// pipelines. The runtime and the driver pass a *state.Txn: writes
@@ -101,7 +107,17 @@ func (e *Env) log(r *Row, reason string) {
 	if e == nil || e.Log == nil {
 		return
 	}
-	e.Log(LogEntry{QueryID: e.QueryID, Topic: e.SourceTopic, Partition: r.Partition, Offset: r.Offset, Reason: reason})
+	e.Log(LogEntry{QueryID: e.QueryID, Topic: e.TopicOf(r), Partition: r.Partition, Offset: r.Offset, Reason: reason})
+}
+
+// TopicOf returns the topic of the record r stems from: r.Topic, or
+// SourceTopic for a row that names none. After a join it is the topic of
+// the side whose record produced the row.
+func (e *Env) TopicOf(r *Row) string {
+	if r.Topic != "" || e == nil {
+		return r.Topic
+	}
+	return e.SourceTopic
 }
 
 // Collector receives an operator's output.

@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	procs.Apply() // two Ps per core unless GOMAXPROCS is set: see package procs
+	procs.Apply() // one P more than cores unless GOMAXPROCS is set: see package procs
 	if err := newRootCmd().Execute(); err != nil {
 		if _, silent := err.(exitError); !silent {
 			fmt.Fprintln(os.Stderr, "rql:", err)

@@ -27,25 +27,13 @@ type Input struct {
 	// coerced to the parameter types.
 	Args []sqltypes.Value
 	// IdempotencyKey is sent with every attempt of the call (see
-	// IdempotencyKey); "" sends none.
+	// exec.IdempotencyKeys); "" sends none.
 	IdempotencyKey string
 	// Row is carried through to the Result untouched.
 	Row exec.Row
 	// Record is the raw input record, kept for dead-lettering; may be nil
 	// when on_failure is not 'dlq'.
 	Record *exec.Record
-}
-
-// IdempotencyKey returns the stable key of the call for the row seq
-// (0-based) of the record at partition/offset in query: "query-p-o", or
-// "query-p-o-seq" when seq > 0. It survives retries and restarts, so an
-// endpoint can deduplicate calls.
-func IdempotencyKey(query string, partition int32, offset int64, seq int) string {
-	k := query + "-" + strconv.Itoa(int(partition)) + "-" + strconv.FormatInt(offset, 10)
-	if seq > 0 {
-		k += "-" + strconv.Itoa(seq)
-	}
-	return k
 }
 
 // Func performs one attempt of a call. ctx carries the attempt's timeout
@@ -115,8 +103,17 @@ type Result struct {
 
 // LogEntry returns the processing-log entry of a Log (or any failed) result.
 func (o *Operator) LogEntry(r *Result) exec.LogEntry {
-	return exec.LogEntry{QueryID: o.cfg.QueryID, Topic: o.cfg.SourceTopic, Partition: r.In.Partition, Offset: r.In.Offset,
+	return exec.LogEntry{QueryID: o.cfg.QueryID, Topic: o.sourceTopic(r.In), Partition: r.In.Partition, Offset: r.In.Offset,
 		Reason: fmt.Sprintf("enrichment %s failed after %d attempt(s): %v", o.cfg.Function, r.Attempts, r.Err)}
+}
+
+// sourceTopic is the topic in's row stems from (Config.SourceTopic when
+// the row names none).
+func (o *Operator) sourceTopic(in *Input) string {
+	if in.Row.Topic != "" {
+		return in.Row.Topic
+	}
+	return o.cfg.SourceTopic
 }
 
 // The headers of a dead letter, added to the input record's own headers.
@@ -147,7 +144,7 @@ func (o *Operator) DeadLetter(r *Result) exec.Record {
 		exec.Header{Key: HeaderFunction, Value: []byte(o.cfg.Function)},
 		exec.Header{Key: HeaderAttempts, Value: []byte(strconv.Itoa(r.Attempts))},
 		exec.Header{Key: HeaderError, Value: []byte(msg)},
-		exec.Header{Key: HeaderSourceTopic, Value: []byte(o.cfg.SourceTopic)},
+		exec.Header{Key: HeaderSourceTopic, Value: []byte(o.sourceTopic(r.In))},
 		exec.Header{Key: HeaderSourcePartition, Value: []byte(strconv.Itoa(int(r.In.Partition)))},
 		exec.Header{Key: HeaderSourceOffset, Value: []byte(strconv.FormatInt(r.In.Offset, 10))},
 	)

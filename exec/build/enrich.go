@@ -163,7 +163,7 @@ func (f *syncFailure) handle(ctx context.Context, r *exec.Row, err error) (bool,
 		return true, nil
 	case asyncio.FailLog:
 		if env.Log != nil {
-			env.Log(exec.LogEntry{QueryID: env.QueryID, Topic: env.SourceTopic, Partition: r.Partition, Offset: r.Offset,
+			env.Log(exec.LogEntry{QueryID: env.QueryID, Topic: env.TopicOf(r), Partition: r.Partition, Offset: r.Offset,
 				Reason: "enrichment " + name + " failed after " + strconv.Itoa(attempts) + " attempt(s): " + err.Error()})
 		}
 		return false, nil
@@ -171,7 +171,7 @@ func (f *syncFailure) handle(ctx context.Context, r *exec.Row, err error) (bool,
 		if f.dlq == nil {
 			return false, rqlerr.New(rqlerr.EnrichFailed, "enrichment %s: no sink for dead letters", name)
 		}
-		return false, f.dlq.Emit(ctx, deadLetter(f.opts.DLQTopic, name, env.SourceTopic, r, r.Raw, attempts, err))
+		return false, f.dlq.Emit(ctx, deadLetter(f.opts.DLQTopic, name, env.TopicOf(r), r, r.Raw, attempts, err))
 	}
 	return false, &rqlerr.Error{Code: rqlerr.EnrichFailed, Domain: rqlerr.External, Err: err,
 		Msg: "enrichment " + name + " failed for partition " + strconv.Itoa(int(r.Partition)) + " offset " +

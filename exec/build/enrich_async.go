@@ -34,11 +34,8 @@ type AsyncEnrich struct {
 	op  *asyncio.Operator
 	env *exec.Env
 	ctx context.Context
-	buf exec.Batch
-	// The position of the previous row, to number rows of one record.
-	lastPart int32
-	lastOff  int64
-	seq      int
+	buf  exec.Batch
+	keys exec.IdempotencyKeys
 }
 
 var (
@@ -61,7 +58,7 @@ func newAsyncEnrich(n *planner.Enrich, opts asyncio.Options, bo Options, next ex
 		return nil, err
 	}
 	a := &AsyncEnrich{n: n, opts: opts, args: args, pass: n.Call.Fn.Variant.PassNulls, props: bo.Props,
-		next: next, dlq: bo.DeadLetters, lastOff: -1}
+		next: next, dlq: bo.DeadLetters}
 	if a.dlq == nil {
 		a.dlq = bo.Emit
 	}
@@ -83,7 +80,7 @@ func (a *AsyncEnrich) Init(ctx context.Context, env *exec.Env) error {
 	for _, e := range a.args {
 		e.OnError = func(r *exec.Row, err error) {
 			if env.Log != nil {
-				env.Log(exec.LogEntry{QueryID: env.QueryID, Topic: env.SourceTopic, Partition: r.Partition, Offset: r.Offset,
+				env.Log(exec.LogEntry{QueryID: env.QueryID, Topic: env.TopicOf(r), Partition: r.Partition, Offset: r.Offset,
 					Reason: "Error computing expression " + e.Expr.String() + ": " + err.Error()})
 			}
 		}
@@ -178,12 +175,7 @@ func (a *AsyncEnrich) rowKey(r *exec.Row) string {
 }
 
 func (a *AsyncEnrich) idemKey(r *exec.Row) string {
-	if r.Partition == a.lastPart && r.Offset == a.lastOff {
-		a.seq++
-	} else {
-		a.lastPart, a.lastOff, a.seq = r.Partition, r.Offset, 0
-	}
-	return asyncio.IdempotencyKey(a.env.QueryID, r.Partition, r.Offset, a.seq)
+	return a.keys.Next(a.env.QueryID, a.env.TopicOf(r), r)
 }
 
 // emit applies one result's action (on the task goroutine); emitted rows

@@ -98,7 +98,7 @@ func TestEnrichSyncAndAsync(t *testing.T) {
 				t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 			for i, k := range svc.keys {
-				if want := fmt.Sprintf("CSAS_OUT_0-0-%d", i); k != want {
+				if want := fmt.Sprintf("CSAS_OUT_0-reqs-0-%d", i); k != want {
 					t.Errorf("call %d: idempotency key %q, want %q", i, k, want)
 				}
 			}
@@ -229,6 +229,38 @@ CREATE TABLE HOSTS_GEO AS SELECT id, g->country AS c FROM hosts ENRICH USING `+a
 			}
 			if len(svc.keys) != 2 {
 				t.Fatalf("%d calls", len(svc.keys))
+			}
+		})
+	}
+}
+
+// After a join, records of the two sides at the same partition and offset
+// are different calls: their idempotency keys and processing-log entries
+// name each side's topic.
+func TestEnrichAfterJoinNamesEachSidesTopic(t *testing.T) {
+	for _, mode := range []string{"sync", "async"} {
+		t.Run(mode, func(t *testing.T) {
+			d, svc := enrichDriver(t)
+			enrich := "ENRICH USING geo(l.ip) AS g WITH (on_failure='log')"
+			if mode == "async" {
+				enrich = "ENRICH USING ASYNC geo(l.ip) AS g WITH (workers=2, on_failure='log')"
+			}
+			run(t, d, `CREATE TABLE L (ID STRING PRIMARY KEY, IP STRING) WITH (kafka_topic='left_t', value_format='JSON');
+CREATE TABLE R (ID STRING PRIMARY KEY, X STRING) WITH (kafka_topic='right_t', value_format='JSON');
+CREATE TABLE OUT AS SELECT l.id AS id, g->country AS country FROM L LEFT JOIN R ON l.id = r.id `+enrich+` EMIT CHANGES;`)
+			// Offset 0 of each side: a good address, then a failing one.
+			produce(t, d, "left_t", "k1", `{"IP": "bad1"}`, 1)
+			produce(t, d, "right_t", "k1", `{"X": "x"}`, 2)
+			want := []string{"CTAS_OUT_0-left_t-0-0", "CTAS_OUT_0-right_t-0-0"}
+			if strings.Join(svc.keys, " ") != strings.Join(want, " ") {
+				t.Fatalf("idempotency keys %q, want %q", svc.keys, want)
+			}
+			var topics []string
+			for _, e := range d.ProcessingLog() {
+				topics = append(topics, fmt.Sprintf("%s/%d/%d", e.Topic, e.Partition, e.Offset))
+			}
+			if want := "left_t/0/0 right_t/0/0"; strings.Join(topics, " ") != want {
+				t.Fatalf("processing log at %q, want %s", topics, want)
 			}
 		})
 	}

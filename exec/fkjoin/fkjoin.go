@@ -446,13 +446,13 @@ func (j *Join) resolve(rs response) error {
 	}
 	if rs.right == nil && (!j.left || cur == nil) {
 		row := exec.Row{Vals: make([]sqltypes.Value, j.layout.Width()), NullValue: true, Rowtime: rs.ts,
-			Partition: src.Partition, Offset: src.Offset}
+			Partition: src.Partition, Offset: src.Offset, Topic: src.Topic}
 		copy(row.Vals, keyVals)
 		j.out.Rows = append(j.out.Rows, row)
 		return nil
 	}
 	row := j.layout.Row(keyVals, cur, rs.right)
-	row.Rowtime, row.Partition, row.Offset = rs.ts, src.Partition, src.Offset
+	row.Rowtime, row.Partition, row.Offset, row.Topic = rs.ts, src.Partition, src.Offset, src.Topic
 	j.out.Rows = append(j.out.Rows, row)
 	return nil
 }

@@ -5,14 +5,14 @@ import (
 	"testing"
 )
 
-func TestApplyMultipliesTheDefault(t *testing.T) {
+func TestApplyAddsASpare(t *testing.T) {
 	t.Setenv("GOMAXPROCS", "")
 	before := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(before)
 	n, fromEnv := Apply()
-	if fromEnv || n != Factor*before || runtime.GOMAXPROCS(0) != n {
+	if fromEnv || n != before+Spare || runtime.GOMAXPROCS(0) != n {
 		t.Fatalf("Apply() = %d, %v with a default of %d; GOMAXPROCS now %d, want %d from the default",
-			n, fromEnv, before, runtime.GOMAXPROCS(0), Factor*before)
+			n, fromEnv, before, runtime.GOMAXPROCS(0), before+Spare)
 	}
 }
 
