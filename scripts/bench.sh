@@ -24,9 +24,11 @@ PAIRS=(
 [ -d engine ] && PAIRS+=("./engine|BenchmarkEngineGroupBy10k|BenchmarkEngineFilterProjectEOS|GROUP BY count+sum over the same 1M records, 10 k groups (non-key: repartition topic, RocksDB, changelog), exactly-once, vs the stateless filter+project (fraction of the stateless records/s)")
 [ -d engine ] && PAIRS+=("./engine|BenchmarkEngineGroupBy1M|BenchmarkEngineFilterProjectEOS|the same with 1 M groups (fraction of the stateless records/s)")
 
-# Each benchmark of a pair runs COUNT times (go test -count); ns prints
+# Each pair runs COUNT times, the two benchmarks alternating (COUNT runs of
+# go test -count 1, so that a drift of the machine's load during the pair
+# weighs on both alike); ns prints
 # the median ns/op of benchmark $1 in file $2 (the pair's own run).
-COUNT=${COUNT:-3}
+COUNT=${COUNT:-5}
 ns() {
   awk -v b="$1" '$1 ~ "^"b"(-[0-9]+)?$" {print $3}' "$2" | sort -g |
     awk '{v[NR]=$1} END { if (NR == 0) print 0; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'
@@ -34,16 +36,21 @@ ns() {
 {
   echo "# Benchmark results"
   echo
-  echo "Produced by \`make bench\` (scripts/bench.sh, \`go test -run '^\$' -bench <pair> -benchmem -benchtime $BENCHTIME -count $COUNT\`)"
+  echo "Produced by \`make bench\` (scripts/bench.sh: $COUNT × \`go test -run '^\$' -bench <pair> -benchmem -benchtime $BENCHTIME -count 1\`)"
   echo "on $(date -u +%Y-%m-%d), $(nproc) cores, $(go version | awk '{print $3}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
-  echo "Each ratio compares two benchmarks measured in the same run (each $COUNT times; medians): baseline ns/op ÷ rql ns/op."
+  echo "Each ratio compares two benchmarks measured in the same run (each $COUNT times, alternating; medians): baseline ns/op ÷ rql ns/op."
   echo
   echo "| benchmark | rql ns/op | baseline | baseline ns/op | ratio | meaning |"
   echo "| --- | --- | --- | --- | --- | --- |"
 } > "$out.tmp"
 for p in "${PAIRS[@]}"; do
   IFS='|' read -r pkg b base what <<<"$p"
-  if ! go test -run '^$' -bench "^($b|$base)\$" -benchmem -benchtime "$BENCHTIME" -count "$COUNT" "$pkg" > "$raw.one" 2>&1; then
+  : > "$raw.one"
+  ok=1
+  for _ in $(seq "$COUNT"); do
+    go test -run '^$' -bench "^($b|$base)\$" -benchmem -benchtime "$BENCHTIME" -count 1 "$pkg" >> "$raw.one" 2>&1 || { ok=0; break; }
+  done
+  if [ $ok = 0 ]; then
     echo "| $b | failed | $base | | | see \`go test -bench $b $pkg\` |" >> "$out.tmp"; cat "$raw.one" >&2; continue
   fi
   cat "$raw.one" >> "$raw"
