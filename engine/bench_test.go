@@ -18,9 +18,9 @@ import (
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/rql/rql/engine"
+	"github.com/rql/rql/internal/procs"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/kafka/devbroker"
-	"github.com/rql/rql/internal/procs"
 )
 
 // The benchmarks compare rql's stateless path with a raw confluent-kafka-go

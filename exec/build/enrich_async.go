@@ -31,9 +31,9 @@ type AsyncEnrich struct {
 	dlq   exec.RecordSink
 	keyIx []int
 
-	op  *asyncio.Operator
-	env *exec.Env
-	ctx context.Context
+	op   *asyncio.Operator
+	env  *exec.Env
+	ctx  context.Context
 	buf  exec.Batch
 	keys exec.IdempotencyKeys
 }

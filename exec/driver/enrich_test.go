@@ -248,7 +248,8 @@ func TestEnrichAfterJoinNamesEachSidesTopic(t *testing.T) {
 			run(t, d, `CREATE TABLE L (ID STRING PRIMARY KEY, IP STRING) WITH (kafka_topic='left_t', value_format='JSON');
 CREATE TABLE R (ID STRING PRIMARY KEY, X STRING) WITH (kafka_topic='right_t', value_format='JSON');
 CREATE TABLE OUT AS SELECT l.id AS id, g->country AS country FROM L LEFT JOIN R ON l.id = r.id `+enrich+` EMIT CHANGES;`)
-			// Offset 0 of each side: a good address, then a failing one.
+			// Offset 0 of each side; both join rows call with the left
+			// row's failing address, so both calls are logged.
 			produce(t, d, "left_t", "k1", `{"IP": "bad1"}`, 1)
 			produce(t, d, "right_t", "k1", `{"X": "x"}`, 2)
 			want := []string{"CTAS_OUT_0-left_t-0-0", "CTAS_OUT_0-right_t-0-0"}
