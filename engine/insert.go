@@ -13,9 +13,10 @@ import (
 	"github.com/rql/rql/sqltypes"
 )
 
-// insert runs INSERT INTO ... VALUES through the session's producer.
-func (s *Session) insert(ctx context.Context, st *parser.InsertValues) (Result, error) {
-	plan, props, err := s.e.planSession(st)
+// insert runs INSERT INTO ... VALUES through the session's producer,
+// under Session.RunWith's properties over (nil: the engine's).
+func (s *Session) insert(ctx context.Context, st *parser.InsertValues, over map[string]string) (Result, error) {
+	plan, props, err := s.e.planSession(st, over, replaceProps)
 	if err != nil {
 		return Result{}, err
 	}

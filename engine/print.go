@@ -14,9 +14,11 @@ import (
 // and writes, as ksqlDB does, the formats it detects ("Key format: ...",
 // "Value format: ...", again whenever they change) and one line per
 // record ("rowtime: ..., key: ..., value: ..., partition: n"), every
-// INTERVAL-th record, until LIMIT records were written or ctx ends.
-func (s *Session) print(ctx context.Context, p *parser.Print, out Output) error {
-	if _, _, err := s.e.planSession(p); err != nil {
+// INTERVAL-th record, until LIMIT records were written or ctx ends. over
+// are Session.RunWith's properties (nil: the engine's), under which the
+// statement is checked.
+func (s *Session) print(ctx context.Context, p *parser.Print, over map[string]string, out Output) error {
+	if _, _, err := s.e.planSession(p, over, replaceProps); err != nil {
 		return err
 	}
 	interval := p.Interval

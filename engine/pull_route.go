@@ -81,8 +81,9 @@ func (e *Engine) Endpoint() string { return e.opts.Endpoint }
 
 // PullPartitions answers the pull query sql (one SELECT on a table) from
 // the partitions parts of its store held by this engine: what another
-// member forwards to it (PullRemote). props overlay the session
-// properties. A partition not open here is waited for as pull queries
+// member forwards to it (PullRemote). props overlay the engine's
+// properties: the query plans and runs under both, the engine's
+// unchanged. A partition not open here is waited for as pull queries
 // wait (PropPullPartitionWait), then the call fails with
 // rqlerr.StateUnavailable.
 func (s *Session) PullPartitions(ctx context.Context, sql string, props map[string]string, parts []int32, out Output) error {
@@ -97,16 +98,16 @@ func (s *Session) PullPartitions(ctx context.Context, sql string, props map[stri
 	if !ok {
 		return rqlerr.New(rqlerr.StmtInvalidProps, "expected a SELECT statement: %s", stmts[0].SQL())
 	}
-	plan, cprops, err := s.e.planSession(sel)
+	if props == nil {
+		props = map[string]string{}
+	}
+	plan, cprops, err := s.e.planSession(sel, props, mergeProps)
 	if err != nil {
 		return err
 	}
 	p, ok := plan.(*planner.PullPlan)
 	if !ok || p.Stream != nil {
 		return rqlerr.New(rqlerr.StmtInvalidProps, "not a pull query on a table: %s", sel.SQL())
-	}
-	for k, v := range props {
-		cprops[k] = v
 	}
 	if parts == nil {
 		parts = []int32{}

@@ -26,9 +26,11 @@ var errLimit = errors.New("limit reached")
 // the query, fed by one read_committed Reader per input topic (no consumer
 // group, nothing committed) starting at the end of each partition, or at
 // its beginning under auto.offset.reset=earliest. Rows go to out.Row as
-// each polled batch is processed.
-func (s *Session) push(ctx context.Context, st *parser.SelectStmt, out Output) error {
-	plan, props, err := s.e.planSession(st)
+// each polled batch is processed. over are Session.RunWith's properties
+// (nil: the engine's); a pull query (a SELECT without EMIT) is answered by
+// pull under the same.
+func (s *Session) push(ctx context.Context, st *parser.SelectStmt, over map[string]string, out Output) error {
+	plan, props, err := s.e.planSession(st, over, replaceProps)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"maps"
 	"sync"
 
 	"github.com/rql/rql/exec/build"
@@ -37,8 +38,10 @@ type Output struct {
 // producer), PRINT and transient push queries (SELECT ... EMIT CHANGES,
 // read with read_committed readers from auto.offset.reset) — and hands
 // every other statement to Engine.ExecuteStatement. Properties (SET) and
-// variables (DEFINE) are the engine's. A Session's methods may be called
-// from several goroutines; Close releases it.
+// variables (DEFINE) are the engine's; RunWith runs a request's session
+// statements under properties of its own instead, without changing the
+// engine's. A Session's methods may be called from several goroutines
+// (each call with its own properties); Close releases it.
 type Session struct {
 	e *Engine
 
@@ -58,26 +61,42 @@ func (s *Session) Engine() *Engine { return s.e }
 // ended). Push queries and PRINT run until their LIMIT or until ctx ends;
 // a push query or PRINT ended by ctx returns ctx's error.
 func (s *Session) Run(ctx context.Context, sql string, out Output) error {
+	return s.RunWith(ctx, sql, nil, out)
+}
+
+// RunWith is Run with the session properties props in place of the
+// engine's (those SET on it) for the session statements of sql — push
+// and pull queries (including what a pull query forwards to other
+// members), PRINT and INSERT VALUES: they plan and run under props
+// alone, whatever the engine's properties are meanwhile (a property
+// absent from props is unset for them), and the engine's are neither read
+// nor changed. Other statements (DDL, SET, SHOW, ...) run as Run runs
+// them, under the engine's properties. props nil: the engine's properties,
+// as Run. props is not modified and may be shared by concurrent calls.
+// RunWith takes no lock across a statement: concurrent calls, and
+// Engine.ExecuteStatement, proceed while a query runs.
+func (s *Session) RunWith(ctx context.Context, sql string, props map[string]string, out Output) error {
 	stmts, err := s.e.parse(sql)
 	if err != nil {
 		return err
 	}
 	for _, st := range stmts {
-		if err := s.runStatement(ctx, st, out); err != nil {
+		if err := s.runStatement(ctx, st, props, out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Session) runStatement(ctx context.Context, st parser.Statement, out Output) error {
+// runStatement runs st; props are RunWith's (nil: the engine's).
+func (s *Session) runStatement(ctx context.Context, st parser.Statement, props map[string]string, out Output) error {
 	switch x := st.(type) {
 	case *parser.SelectStmt:
-		return s.push(ctx, x, out)
+		return s.push(ctx, x, props, out)
 	case *parser.Print:
-		return s.print(ctx, x, out)
+		return s.print(ctx, x, props, out)
 	case *parser.InsertValues:
-		res, err := s.insert(ctx, x)
+		res, err := s.insert(ctx, x, props)
 		if err != nil {
 			return err
 		}
@@ -115,7 +134,7 @@ func (s *Session) Query(ctx context.Context, sql string, fn func(cols []string, 
 		return rqlerr.New(rqlerr.StmtInvalidProps, "expected a SELECT statement: %s", stmts[0].SQL())
 	}
 	var names []string
-	return s.push(ctx, sel, Output{
+	return s.push(ctx, sel, nil, Output{
 		Columns: func(cols []sqltypes.Column) error {
 			for _, c := range cols {
 				names = append(names, c.Name)
@@ -167,8 +186,11 @@ func (e *Engine) parse(sql string) ([]parser.Statement, error) {
 }
 
 // planSession plans a session statement against the catalog under e.mu
-// and returns the plan with a copy of the session properties.
-func (e *Engine) planSession(st parser.Statement) (plan planner.StatementPlan, props map[string]string, err error) {
+// and returns the plan with the properties it runs under, a map of its
+// own: a copy of the engine's properties (over nil), the engine's with over
+// on top (merge), or over alone (replace: the engine's are not read, a
+// property absent from over is unset for the statement).
+func (e *Engine) planSession(st parser.Statement, over map[string]string, mode propsMode) (plan planner.StatementPlan, props map[string]string, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -179,16 +201,42 @@ func (e *Engine) planSession(st parser.Statement) (plan planner.StatementPlan, p
 			err = rqlerr.Bug("engine panic on %q: %v", st.SQL(), r)
 		}
 	}()
-	plan, err = planner.PlanStatementWith(e.cat, e.reg, st, nil, planner.PlanOptions{CheckEnrich: build.CheckEnrichOptions})
+	props = make(map[string]string, len(e.cat.Props)+len(over))
+	if over == nil || mode == mergeProps {
+		for k, v := range e.cat.Props {
+			props[k] = v
+		}
+	}
+	for k, v := range over {
+		props[k] = v
+	}
+	// The planner reads its overrides first, then the catalog's
+	// properties: under replace, the catalog's that props lacks are
+	// overridden by "", which the planner reads as unset.
+	var planProps map[string]string
+	if over != nil {
+		planProps = maps.Clone(props)
+		for k := range e.cat.Props {
+			if _, ok := planProps[k]; !ok {
+				planProps[k] = ""
+			}
+		}
+	}
+	plan, err = planner.PlanStatementWith(e.cat, e.reg, st, planProps, planner.PlanOptions{CheckEnrich: build.CheckEnrichOptions})
 	if err != nil {
 		return nil, nil, err
 	}
-	props = make(map[string]string, len(e.cat.Props))
-	for k, v := range e.cat.Props {
-		props[k] = v
-	}
 	return plan, props, nil
 }
+
+// propsMode is how planSession combines a statement's properties with the
+// engine's.
+type propsMode int
+
+const (
+	replaceProps propsMode = iota // the statement's alone (Session.RunWith)
+	mergeProps                    // the statement's over the engine's (Session.PullPartitions)
+)
 
 // errStreamed is Engine.Execute's answer to a push query or PRINT, whose
 // output streams: they run through a Session.

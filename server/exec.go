@@ -16,7 +16,8 @@ import (
 const statementTimeout = 2 * time.Minute
 
 // syncProps makes the engine's properties equal props, with SET / UNSET
-// statements (the engine's only way to change them). s.mu is held.
+// statements (the engine's only way to change them), for a catalog
+// statement (queries use engine.Session.RunWith instead). s.mu is held.
 func (s *Server) syncProps(ctx context.Context, props map[string]string) {
 	cur := s.eng.Catalog().Props
 	var unset, set []string

@@ -150,16 +150,13 @@ func (s *Server) runKSQL(ctx context.Context, st parser.Statement, props, vars m
 	return s.entity(st, ex), nil
 }
 
-// insertValues runs INSERT INTO ... VALUES through the server's session.
+// insertValues runs INSERT INTO ... VALUES through the server's session
+// under props (the request's: engine.Session.RunWith), without s.mu.
 func (s *Server) insertValues(ctx context.Context, st *parser.InsertValues, props map[string]string) (any, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), statementTimeout)
 	defer cancel()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.syncProps(ctx, props)
-	defer s.syncProps(ctx, s.baseline)
 	var res engine.Result
-	err := s.session.Run(ctx, st.SQL(), engine.Output{Result: func(r engine.Result) error { res = r; return nil }})
+	err := s.session.RunWith(ctx, st.SQL(), props, engine.Output{Result: func(r engine.Result) error { res = r; return nil }})
 	if err != nil {
 		return nil, err
 	}

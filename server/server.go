@@ -31,9 +31,15 @@ type Server struct {
 	metrics  *metrics
 	started  time.Time
 
-	// mu serializes everything that changes the engine's catalog or reads
-	// it through planning: statements, command-topic replay, and the start
-	// of push queries (which plan under the properties in effect).
+	// mu serializes the statements that change the engine's catalog or its
+	// properties (execute, command-topic replay: they run under their
+	// request's properties, set on the engine with SET / UNSET and restored
+	// to baseline after) and the entities built from the catalog. Push and
+	// pull queries, PRINT and INSERT VALUES do not take it: they run under
+	// their request's properties through engine.Session.RunWith, which
+	// neither reads nor changes the engine's, so a running query (or a pull
+	// query computing its answer) never delays a statement, nor a
+	// statement a query.
 	mu sync.Mutex
 
 	statusMu sync.Mutex

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/rql/rql/engine"
 	"github.com/rql/rql/parser"
@@ -83,8 +82,11 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	s.runQuery(w, r, sql, props, req.SessionVariables, &legacySink{w: w, r: r})
 }
 
-// runQuery parses one SELECT, starts it under the request's properties
-// and streams its rows to sink until it ends.
+// runQuery parses one SELECT, runs it under the request's properties (over
+// the server's own, through engine.Session.RunWith: the engine's are not
+// changed) and streams its rows to sink until it ends. It does not take
+// s.mu: catalog statements are not blocked by a running query, nor by a
+// pull query computing its answer.
 func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, sql string, props, vars map[string]any, sink rowSink) {
 	stmts, err := parser.Parse(sql, parser.ParseOptions{Variables: stringMap(vars)})
 	if err == nil && len(stmts) != 1 {
@@ -118,25 +120,15 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, sql string, pr
 
 	desired := maps.Clone(s.baseline)
 	maps.Copy(desired, stringMap(props))
-	s.mu.Lock()
-	s.syncProps(ctx, desired)
-	// Planning happens before the query's columns are known; until then
-	// the engine's properties must stay the request's.
-	release := sync.OnceFunc(func() {
-		s.syncProps(context.WithoutCancel(ctx), s.baseline)
-		s.mu.Unlock()
-	})
-	defer release() // also on a panic: never leave s.mu locked
 	started := false
 	begin := func(cols []sqltypes.Column) error {
-		go release()
 		if started {
 			return nil
 		}
 		started = true
 		return sink.begin(id, cols)
 	}
-	err = s.session.Run(ctx, st.SQL(), engine.Output{
+	err = s.session.RunWith(ctx, st.SQL(), desired, engine.Output{
 		Columns: begin,
 		Row:     sink.row,
 		Result: func(res engine.Result) error { // a pull query answered as a table
@@ -163,7 +155,6 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, sql string, pr
 			return nil
 		},
 	})
-	release()
 	if !started {
 		if err == nil {
 			err = rqlerr.New(rqlerr.StmtInvalidProps, "the query produced no result")
