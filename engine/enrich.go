@@ -281,7 +281,7 @@ func (t *task) pushAsyncRun(ctx context.Context, topic string, recs []*kafka.Rec
 	}
 	t.in = t.in[:0]
 	for _, r := range recs {
-		t.in = append(t.in, toExecWindowed(r, t.sub.fromRepartition, t.windows[topic]))
+		t.in = append(t.in, toExecWindowed(r, t.sub.fromRepartition, t.sub.srcTopic, t.windows[topic]))
 	}
 	err := t.pipe.Push(ctx, topic, t.in)
 	clear(t.in)

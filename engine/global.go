@@ -274,7 +274,7 @@ func (g *globalTables) apply(ctx context.Context, f *globalFeed, recs []*kafka.R
 	in := make([]exec.Record, len(recs))
 	w := f.join.Right.(*planner.Scan).Source.Window
 	for i, r := range recs {
-		in[i] = toExecWindowed(r, false, w)
+		in[i] = toExecWindowed(r, false, "", w)
 	}
 	if err := f.pipe.Push(ctx, f.topic, in); err != nil {
 		return err

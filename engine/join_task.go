@@ -43,7 +43,7 @@ func (t *task) push(ctx context.Context) error {
 	if t.jt == nil {
 		t.in = t.in[:0]
 		for _, r := range t.recs {
-			t.in = append(t.in, toExecWindowed(r, t.sub.fromRepartition, t.windows[r.Topic]))
+			t.in = append(t.in, toExecWindowed(r, t.sub.fromRepartition, t.sub.srcTopic, t.windows[r.Topic]))
 		}
 		err := t.pipe.Push(ctx, t.tp.Topic, t.in)
 		clear(t.in)
@@ -114,10 +114,10 @@ func (t *task) pushRun(ctx context.Context, topic string, recs []*kafka.Record) 
 	if h := t.jt.hops[topic]; h != nil {
 		return h(ctx, recs)
 	}
-	_, fromRep := t.sub.fromInternal(topic)
+	src, fromRep := t.sub.fromInternal(topic)
 	t.in = t.in[:0]
 	for _, r := range recs {
-		t.in = append(t.in, toExecWindowed(r, fromRep, t.windows[topic]))
+		t.in = append(t.in, toExecWindowed(r, fromRep, src, t.windows[topic]))
 	}
 	err := t.pipe.Push(ctx, topic, t.in)
 	clear(t.in)

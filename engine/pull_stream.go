@@ -113,7 +113,7 @@ func (s *Session) pullStream(ctx context.Context, p *planner.PullPlan, props map
 	}
 	for _, sp := range spans {
 		_, err := r.Read(ctx, topic, sp.part, sp.from, sp.to, func(rec *kafka.Record) error {
-			batch = append(batch, toExecWindowed(rec, false, window))
+			batch = append(batch, toExecWindowed(rec, false, "", window))
 			if len(batch) < pullStreamBatch {
 				return nil
 			}

@@ -186,7 +186,7 @@ func pollInto(ctx context.Context, readers []*kafka.Reader, windows map[string]*
 				if _, ok := byTopic[rec.Topic]; !ok {
 					order = append(order, rec.Topic)
 				}
-				byTopic[rec.Topic] = append(byTopic[rec.Topic], toExecWindowed(rec, false, windows[rec.Topic]))
+				byTopic[rec.Topic] = append(byTopic[rec.Topic], toExecWindowed(rec, false, "", windows[rec.Topic]))
 			}
 			for _, t := range order {
 				if err := push(t, byTopic[t]); err != nil {

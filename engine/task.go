@@ -22,13 +22,12 @@ type task struct {
 	sub  *subTopology
 	pipe *exec.Pipeline
 	// rep serializes re-keyed rows into the repartition topic (first
-	// sub-topology of a PARTITION BY query); curPart / curOff are the
-	// source position of the row it is serializing.
-	rep     *exec.Sink
-	curPart int32
-	curOff  int64
-	one     exec.Batch
-	closed  bool
+	// sub-topology of a PARTITION BY query); cur is the row it is
+	// serializing (its source goes into srcHeader).
+	rep    *exec.Sink
+	cur    *exec.Row
+	one    exec.Batch
+	closed bool
 	// repKeys compute a GROUP BY repartition record's partition (repPart)
 	// from its row (see subTopology.repKeys).
 	repKeys []*exec.Evaluator
@@ -130,7 +129,11 @@ func (t *task) emit(_ context.Context, r exec.Record) error {
 // emitRepartition queues a re-keyed record for the repartition topic,
 // tagged with its source position.
 func (t *task) emitRepartition(_ context.Context, r exec.Record) error {
-	kr := t.queue(r, &kafka.Header{Key: srcHeader, Value: srcPos(t.curPart, t.curOff)})
+	src := t.cur
+	if src == nil {
+		src = &exec.Row{}
+	}
+	kr := t.queue(r, &kafka.Header{Key: srcHeader, Value: srcPos(src)})
 	if t.repKeys != nil {
 		kr.Partition = t.repPart
 	}
@@ -192,7 +195,7 @@ type repCollector task
 func (c *repCollector) Collect(ctx context.Context, b *exec.Batch) error {
 	t := (*task)(c)
 	for i := range b.Rows {
-		t.curPart, t.curOff = b.Rows[i].Partition, b.Rows[i].Offset
+		t.cur = &b.Rows[i]
 		if t.repKeys != nil {
 			t.repPart = t.groupPartition(&b.Rows[i])
 		}
@@ -201,7 +204,7 @@ func (c *repCollector) Collect(ctx context.Context, b *exec.Batch) error {
 			return err
 		}
 	}
-	t.one.Rows = nil
+	t.one.Rows, t.cur = nil, nil
 	return nil
 }
 

@@ -12,10 +12,13 @@ import (
 )
 
 // srcHeader is the internal header of repartition records: the partition
-// (4 bytes) and offset (8 bytes, big endian) of the source record, so that
-// ROWPARTITION, ROWOFFSET and processing-log entries downstream of the
-// repartition name the source record, as they do in the driver. It is
-// removed before the second sub-topology sees the record.
+// (4 bytes) and offset (8 bytes, big endian) of the source record, then
+// the row's exec.Row.Seq (4 bytes) and the source topic's name, so that
+// ROWPARTITION, ROWOFFSET, processing-log entries and enrichment
+// idempotency keys downstream of the repartition name the source record,
+// as they do in the driver. It is removed before the second sub-topology
+// sees the record. (A 12-byte value, written before Seq and the topic
+// were added, gives the position alone.)
 const srcHeader = "__rql.src"
 
 // subTopology is the part of a query that reads one topic: a plan whose
@@ -289,9 +292,10 @@ func replaceNode(n, old, repl planner.Node) (planner.Node, error) {
 }
 
 // toExec converts a consumed record for the operators. For records of the
-// repartition topic it restores the source partition and offset from
-// srcHeader and drops that header.
-func toExec(r *kafka.Record, fromRepartition bool) exec.Record {
+// repartition topic it restores the source topic, partition, offset and
+// row Seq from srcHeader and drops that header; srcTopic is the source
+// topic the sub-topology expects there (its name is then not copied).
+func toExec(r *kafka.Record, fromRepartition bool, srcTopic string) exec.Record {
 	e := exec.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Value: r.Value,
 		Timestamp: r.Timestamp.UnixMilli()}
 	if len(r.Headers) == 0 {
@@ -299,9 +303,18 @@ func toExec(r *kafka.Record, fromRepartition bool) exec.Record {
 	}
 	e.Headers = make([]exec.Header, 0, len(r.Headers))
 	for _, h := range r.Headers {
-		if fromRepartition && h.Key == srcHeader && len(h.Value) == 12 {
+		if fromRepartition && h.Key == srcHeader && len(h.Value) >= 12 {
 			e.Partition = int32(binary.BigEndian.Uint32(h.Value))
 			e.Offset = int64(binary.BigEndian.Uint64(h.Value[4:]))
+			if len(h.Value) >= 16 {
+				e.Seq = int32(binary.BigEndian.Uint32(h.Value[12:]))
+				switch t := h.Value[16:]; {
+				case string(t) == srcTopic:
+					e.Topic = srcTopic
+				case len(t) > 0:
+					e.Topic = string(t)
+				}
+			}
 			continue
 		}
 		e.Headers = append(e.Headers, exec.Header{Key: h.Key, Value: h.Value})
@@ -336,8 +349,8 @@ func sourceWindows(q *planner.QueryPlan) map[string]*parser.Window {
 // start + size; key ‖ end ‖ start for sessions (8 bytes big-endian each)
 // — and sets it on the record. A key too short to hold a window (or a
 // null key) is left as it is.
-func toExecWindowed(r *kafka.Record, fromRepartition bool, w *parser.Window) exec.Record {
-	e := toExec(r, fromRepartition)
+func toExecWindowed(r *kafka.Record, fromRepartition bool, srcTopic string, w *parser.Window) exec.Record {
+	e := toExec(r, fromRepartition, srcTopic)
 	if w == nil {
 		return e
 	}
@@ -364,12 +377,13 @@ func toExecWindowed(r *kafka.Record, fromRepartition bool, w *parser.Window) exe
 	return e
 }
 
-// srcPos encodes a source position for srcHeader.
-func srcPos(partition int32, offset int64) []byte {
-	b := make([]byte, 12)
-	binary.BigEndian.PutUint32(b, uint32(partition))
-	binary.BigEndian.PutUint64(b[4:], uint64(offset))
-	return b
+// srcPos encodes the source of row r for srcHeader.
+func srcPos(r *exec.Row) []byte {
+	b := make([]byte, 16, 16+len(r.Topic))
+	binary.BigEndian.PutUint32(b, uint32(r.Partition))
+	binary.BigEndian.PutUint64(b[4:], uint64(r.Offset))
+	binary.BigEndian.PutUint32(b[12:], uint32(r.Seq))
+	return append(b, r.Topic...)
 }
 
 // checkSupported rejects plans with operators the Kafka runtime does not

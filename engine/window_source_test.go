@@ -40,7 +40,7 @@ func TestToExecWindowed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &kafka.Record{Topic: "t", Key: tc.key, Timestamp: time.UnixMilli(5)}
-			e := toExecWindowed(r, false, tc.w)
+			e := toExecWindowed(r, false, "", tc.w)
 			if string(e.Key) != tc.wantKey || e.HasWindow != tc.hasWindow || e.WindowStart != tc.start || e.WindowEnd != tc.end {
 				t.Errorf("got key %q window %v [%d, %d], want %q %v [%d, %d]", e.Key, e.HasWindow, e.WindowStart, e.WindowEnd,
 					tc.wantKey, tc.hasWindow, tc.start, tc.end)

@@ -29,12 +29,12 @@ type EnrichFailure func(ctx context.Context, r *Row, err error) (emitNull bool, 
 // exec/asyncio.
 type Enrich struct {
 	base
-	args []*Evaluator
-	call EnrichCall
-	fail EnrichFailure
-	pass bool
-	out  Batch
-	keys IdempotencyKeys
+	args  []*Evaluator
+	call  EnrichCall
+	fail  EnrichFailure
+	pass  bool
+	out   Batch
+	alias string
 }
 
 var _ Operator = (*Enrich)(nil)
@@ -54,7 +54,7 @@ func NewEnrich(n *planner.Enrich, props map[string]string, call EnrichCall, fail
 			return false, rqlerr.Wrap(rqlerr.EnrichFailed, err, "enrichment %s failed for partition %d offset %d", n.Call.Name, r.Partition, r.Offset)
 		}
 	}
-	return &Enrich{args: args, call: call, fail: fail, pass: n.Call.Fn.Variant.PassNulls}, nil
+	return &Enrich{args: args, call: call, fail: fail, pass: n.Call.Fn.Variant.PassNulls, alias: n.Alias}, nil
 }
 
 // CompileEnrichArgs compiles the argument expressions of n's call.
@@ -126,35 +126,21 @@ func (o *Enrich) key(r *Row) string {
 	if o.env != nil {
 		id = o.env.QueryID
 	}
-	return o.keys.Next(id, o.env.TopicOf(r), r)
+	return IdempotencyKey(id, o.alias, o.env.TopicOf(r), r)
 }
 
-// IdempotencyKeys numbers the calls of consecutive rows of one input
-// record (a record may give several rows, e.g. after a join) and builds
-// their keys. The zero value is ready to use; an operator keeps one.
-type IdempotencyKeys struct {
-	started bool
-	topic   string
-	part    int32
-	off     int64
-	seq     int
-}
-
-// Next returns the idempotency key of r's call in query, r stemming from
-// topic: "query-topic-partition-offset" for the first row of a record,
-// with "-n" appended for its n-th further row. The key names the record
-// and the row's place among its rows, so it is the same at every retry,
-// restart and replay, and two different calls of one query never share
-// one (the topic tells apart records of a join's two sides).
-func (k *IdempotencyKeys) Next(query, topic string, r *Row) string {
-	if k.started && r.Partition == k.part && r.Offset == k.off && topic == k.topic {
-		k.seq++
-	} else {
-		k.started, k.topic, k.part, k.off, k.seq = true, topic, r.Partition, r.Offset, 0
-	}
-	key := query + "-" + topic + "-" + strconv.Itoa(int(r.Partition)) + "-" + strconv.FormatInt(r.Offset, 10)
-	if k.seq > 0 {
-		key += "-" + strconv.Itoa(k.seq)
+// IdempotencyKey returns the idempotency key of the call that enrichment
+// alias of query makes for r, r stemming from topic:
+// "query/alias/topic/partition/offset", with "/n" appended for a join's
+// n-th further row of the same record (Row.Seq). The key names the
+// record, the row's place among its rows and the enrichment, so it is the
+// same at every retry, restart and replay, and two different calls of one
+// query do not share one; "/" occurs in none of the parts (query ids,
+// topic names and unquoted identifiers cannot hold it).
+func IdempotencyKey(query, alias, topic string, r *Row) string {
+	key := query + "/" + alias + "/" + topic + "/" + strconv.Itoa(int(r.Partition)) + "/" + strconv.FormatInt(r.Offset, 10)
+	if r.Seq > 0 {
+		key += "/" + strconv.Itoa(int(r.Seq))
 	}
 	return key
 }

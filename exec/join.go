@@ -134,6 +134,12 @@ type joinBase struct {
 	tables  []string
 	windows [2]bool
 	out     Batch
+	// The record of the previous emitted row and its Seq (rowSeq).
+	seqTopic string
+	seqPart  int32
+	seqOff   int64
+	seq      int32
+	seqAny   bool
 }
 
 func newJoinBase(n *planner.Join, props map[string]string) (joinBase, error) {
@@ -182,10 +188,22 @@ func (j *joinBase) key(side int, r *Row) (sqltypes.Value, []byte, bool) {
 	return v, enc, true
 }
 
+// rowSeq returns the Seq of the next row emitted for src: 0 for its
+// first, one more for each further row of the same record.
+func (j *joinBase) rowSeq(src *Row) int32 {
+	if j.seqAny && src.Offset == j.seqOff && src.Partition == j.seqPart && src.Topic == j.seqTopic {
+		j.seq++
+	} else {
+		j.seqAny, j.seqTopic, j.seqPart, j.seqOff, j.seq = true, src.Topic, src.Partition, src.Offset, 0
+	}
+	return j.seq
+}
+
 // emit appends an output row with the given metadata.
 func (j *joinBase) emit(key sqltypes.Value, l, r *Row, ts int64, src *Row) {
 	row := j.layout.Row([]sqltypes.Value{key}, l, r)
 	row.Rowtime, row.Partition, row.Offset, row.Topic = ts, src.Partition, src.Offset, src.Topic
+	row.Seq = j.rowSeq(src)
 	row.WindowStart, row.WindowEnd = src.WindowStart, src.WindowEnd
 	j.out.Rows = append(j.out.Rows, row)
 }
@@ -193,7 +211,8 @@ func (j *joinBase) emit(key sqltypes.Value, l, r *Row, ts int64, src *Row) {
 // tombstone appends a delete of key.
 func (j *joinBase) tombstone(key sqltypes.Value, ts int64, src *Row) {
 	row := Row{Vals: make([]sqltypes.Value, j.layout.Width()), NullValue: true, Rowtime: ts,
-		Partition: src.Partition, Offset: src.Offset, Topic: src.Topic, WindowStart: src.WindowStart, WindowEnd: src.WindowEnd}
+		Partition: src.Partition, Offset: src.Offset, Topic: src.Topic, Seq: j.rowSeq(src),
+		WindowStart: src.WindowStart, WindowEnd: src.WindowEnd}
 	row.Vals[0] = key
 	j.out.Rows = append(j.out.Rows, row)
 }

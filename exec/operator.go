@@ -17,10 +17,16 @@ type Row struct {
 	Partition int32
 	Offset    int64
 	// Topic is the topic of the input record the row stems from (set by
-	// Source; a join's output row has its triggering row's): with
-	// Partition and Offset it names that record, e.g. in enrichment
-	// idempotency keys. "" for rows made otherwise.
+	// Source; a join's output row has its triggering row's, a foreign-key
+	// join's its left row's): with Partition and Offset it names that
+	// record, e.g. in enrichment idempotency keys. "" for rows made
+	// otherwise.
 	Topic string
+	// Seq numbers the rows a join emits for one triggering record (0, 1,
+	// ...; 0 for every other row), in the join's own deterministic order,
+	// so that rows of one record stay apart in idempotency keys whatever
+	// order later operators see them in.
+	Seq int32
 	// NullValue marks a record with a null value: a tombstone for tables,
 	// a null-valued event for streams. Only key columns are meaningful.
 	NullValue bool
@@ -62,6 +68,10 @@ type Record struct {
 	// WindowStart/WindowEnd are set for windowed keys (HasWindow).
 	HasWindow              bool
 	WindowStart, WindowEnd int64
+	// Seq is the Row.Seq of the row a record read back from an internal
+	// topic was written from (Source sets it on the row again); 0
+	// otherwise.
+	Seq int32
 }
 
 // Watermark is an event-time watermark in milliseconds.

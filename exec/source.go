@@ -97,7 +97,7 @@ func (s *Source) logRec(r *Record, format string, args ...any) {
 
 func (s *Source) decode(r *Record) (Row, bool) {
 	row := Row{Vals: s.newVals(), Rowtime: r.Timestamp,
-		Partition: r.Partition, Offset: r.Offset, Topic: r.Topic, Headers: r.Headers, Raw: r}
+		Partition: r.Partition, Offset: r.Offset, Topic: r.Topic, Seq: r.Seq, Headers: r.Headers, Raw: r}
 	if r.HasWindow {
 		row.WindowStart, row.WindowEnd = r.WindowStart, r.WindowEnd
 	}

@@ -46,7 +46,9 @@ type EvalContext struct {
 	// ("ksql.functions.substring.legacy.args" = "true", ...).
 	Props map[string]string
 	// IdempotencyKey, when not empty, identifies the input record of this
-	// call stably across retries and restarts ("<query>-<partition>-<offset>");
+	// call stably across retries and restarts
+	// ("<query>/<alias>/<topic>/<partition>/<offset>[/<row>]", see
+	// exec.IdempotencyKey);
 	// external functions send it with the call (HTTP functions as the
 	// Idempotency-Key header) so that an endpoint can deduplicate: the
 	// external call itself is at-least-once. See userfunc.go.

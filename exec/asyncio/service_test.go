@@ -171,7 +171,7 @@ func inputs(n, parts, keys int, mode func(i int) string) []*Input {
 		p := int32(i % keys % parts)
 		ins[i] = &Input{Partition: p, Offset: offs[p], Key: "k" + strconv.Itoa(i%keys),
 			Args:           []sqltypes.Value{int64(i), mode(i)},
-			IdempotencyKey: "q1-in-" + strconv.Itoa(int(p)) + "-" + strconv.FormatInt(offs[p], 10)}
+			IdempotencyKey: "q1/Y/in/" + strconv.Itoa(int(p)) + "/" + strconv.FormatInt(offs[p], 10)}
 		offs[p]++
 	}
 	return ins

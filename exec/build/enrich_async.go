@@ -31,11 +31,10 @@ type AsyncEnrich struct {
 	dlq   exec.RecordSink
 	keyIx []int
 
-	op   *asyncio.Operator
-	env  *exec.Env
-	ctx  context.Context
-	buf  exec.Batch
-	keys exec.IdempotencyKeys
+	op  *asyncio.Operator
+	env *exec.Env
+	ctx context.Context
+	buf exec.Batch
 }
 
 var (
@@ -175,7 +174,7 @@ func (a *AsyncEnrich) rowKey(r *exec.Row) string {
 }
 
 func (a *AsyncEnrich) idemKey(r *exec.Row) string {
-	return a.keys.Next(a.env.QueryID, a.env.TopicOf(r), r)
+	return exec.IdempotencyKey(a.env.QueryID, a.n.Alias, a.env.TopicOf(r), r)
 }
 
 // emit applies one result's action (on the task goroutine); emitted rows

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -19,9 +20,10 @@ import (
 // unordered calls would complete out of order); "bad" IPs get 500, and
 // "flaky" ones 503 on their first attempt.
 type geoService struct {
-	mu    sync.Mutex
-	calls map[string]int
-	keys  []string
+	mu     sync.Mutex
+	calls  map[string]int
+	keys   []string
+	calls2 []string // "key=ip" per call
 }
 
 func (s *geoService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -34,6 +36,7 @@ func (s *geoService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.calls[body.IP]++
 	n := s.calls[body.IP]
 	s.keys = append(s.keys, r.Header.Get("Idempotency-Key"))
+	s.calls2 = append(s.calls2, r.Header.Get("Idempotency-Key")+"="+body.IP)
 	s.mu.Unlock()
 	switch {
 	case strings.HasPrefix(body.IP, "bad"):
@@ -98,7 +101,7 @@ func TestEnrichSyncAndAsync(t *testing.T) {
 				t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 			for i, k := range svc.keys {
-				if want := fmt.Sprintf("CSAS_OUT_0-reqs-0-%d", i); k != want {
+				if want := fmt.Sprintf("CSAS_OUT_0/G/reqs/0/%d", i); k != want {
 					t.Errorf("call %d: idempotency key %q, want %q", i, k, want)
 				}
 			}
@@ -252,7 +255,7 @@ CREATE TABLE OUT AS SELECT l.id AS id, g->country AS country FROM L LEFT JOIN R 
 			// row's failing address, so both calls are logged.
 			produce(t, d, "left_t", "k1", `{"IP": "bad1"}`, 1)
 			produce(t, d, "right_t", "k1", `{"X": "x"}`, 2)
-			want := []string{"CTAS_OUT_0-left_t-0-0", "CTAS_OUT_0-right_t-0-0"}
+			want := []string{"CTAS_OUT_0/G/left_t/0/0", "CTAS_OUT_0/G/right_t/0/0"}
 			if strings.Join(svc.keys, " ") != strings.Join(want, " ") {
 				t.Fatalf("idempotency keys %q, want %q", svc.keys, want)
 			}
@@ -262,6 +265,37 @@ CREATE TABLE OUT AS SELECT l.id AS id, g->country AS country FROM L LEFT JOIN R 
 			}
 			if want := "left_t/0/0 right_t/0/0"; strings.Join(topics, " ") != want {
 				t.Fatalf("processing log at %q, want %s", topics, want)
+			}
+		})
+	}
+}
+
+// Rows a join emits for one record are numbered by the join (Row.Seq), and
+// each enrichment names itself: two enrichments after a stream-stream join
+// that matches one record twice make four calls with four keys, whatever
+// order an unordered asynchronous enrichment hands the rows on in.
+func TestEnrichKeysNumberJoinRowsAndNameTheEnrichment(t *testing.T) {
+	for _, first := range []string{"ENRICH USING geo(a.ip) AS g", "ENRICH USING ASYNC geo(a.ip) AS g WITH (workers=4, order='unordered')"} {
+		t.Run(first, func(t *testing.T) {
+			d, svc := enrichDriver(t)
+			run(t, d, `CREATE STREAM A (ID STRING KEY, IP STRING) WITH (kafka_topic='a', value_format='JSON');
+CREATE STREAM B (ID STRING KEY, X STRING) WITH (kafka_topic='b', value_format='JSON');
+CREATE STREAM OUT AS SELECT a.id AS id, g->country AS c1, h->country AS c2 FROM A JOIN B WITHIN 1 HOURS ON a.id = b.id `+
+				first+` ENRICH USING geo(b.x) AS h EMIT CHANGES;`)
+			produce(t, d, "b", "k1", `{"X": "8.8.8.1"}`, 1)
+			produce(t, d, "b", "k1", `{"X": "8.8.8.2"}`, 2)
+			produce(t, d, "a", "k1", `{"IP": "1.1.1.1"}`, 3)
+			got := append([]string(nil), svc.calls2...)
+			sort.Strings(got)
+			// The join emits the match with b's first record first.
+			want := []string{"CSAS_OUT_0/G/a/0/0=1.1.1.1", "CSAS_OUT_0/G/a/0/0/1=1.1.1.1",
+				"CSAS_OUT_0/H/a/0/0=8.8.8.1", "CSAS_OUT_0/H/a/0/0/1=8.8.8.2"}
+			sort.Strings(want)
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Fatalf("calls (key=argument) %q, want %q", got, want)
+			}
+			if n := len(values(d, "OUT")); n != 2 {
+				t.Fatalf("%d output rows, want 2", n)
 			}
 		})
 	}

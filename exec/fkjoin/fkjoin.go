@@ -465,7 +465,7 @@ func (j *Join) retract(pk []byte, r *exec.Row) error {
 		return err
 	}
 	row := exec.Row{Vals: make([]sqltypes.Value, j.layout.Width()), NullValue: true, Rowtime: r.Rowtime,
-		Partition: r.Partition, Offset: r.Offset}
+		Partition: r.Partition, Offset: r.Offset, Topic: r.Topic}
 	copy(row.Vals, keyVals)
 	j.out.Rows = append(j.out.Rows, row)
 	return nil
