@@ -17,13 +17,14 @@ type Row struct {
 	Partition int32
 	Offset    int64
 	// Topic is the topic of the input record the row stems from (set by
-	// Source; a join's output row has its triggering row's, a foreign-key
-	// join's its left row's): with Partition and Offset it names that
-	// record, e.g. in enrichment idempotency keys. "" for rows made
-	// otherwise.
+	// Source; a join's output row has its triggering record's, a
+	// foreign-key join's the left or right record whose change produced
+	// it): with Partition and Offset it names that record, e.g. in
+	// enrichment idempotency keys. "" for rows made otherwise.
 	Topic string
 	// Seq numbers the rows a join emits for one triggering record (0, 1,
-	// ...; 0 for every other row), in the join's own deterministic order,
+	// ...; 0 for every other row), in the join's own deterministic order
+	// (for a foreign-key join: per message of that record's change),
 	// so that rows of one record stay apart in idempotency keys whatever
 	// order later operators see them in.
 	Seq int32

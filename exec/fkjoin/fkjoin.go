@@ -43,20 +43,37 @@ func (i Instruction) String() string { return instructionNames[i] }
 // foreign key, it carries the left primary key, the hash of the left value
 // it was sent for (nil for a deleted row) and the instruction.
 type subscription struct {
-	fk    []byte
-	pk    []byte
-	hash  *Hash
-	instr Instruction
-	ts    int64
+	fk     []byte
+	pk     []byte
+	hash   *Hash
+	instr  Instruction
+	ts     int64
+	origin origin
 }
 
 // response is a message of the response topic: keyed by the left primary
 // key, it carries the hash it answers and the right row (nil: none).
 type response struct {
-	pk    []byte
-	hash  *Hash
-	right *exec.Row
-	ts    int64
+	pk     []byte
+	hash   *Hash
+	right  *exec.Row
+	ts     int64
+	origin origin
+}
+
+// origin names the input record whose change a message answers — the
+// left record for a subscription and its answer, the right record for the
+// answers to a right change — and the message's place among those of that
+// record (seq). The joined row of a response takes it as its Topic,
+// Partition, Offset and Seq, so that rows re-emitted by successive changes
+// are told apart (enrichment idempotency keys, processing log). set is
+// false for messages of version 1, which carry none.
+type origin struct {
+	topic string
+	part  int32
+	off   int64
+	seq   int32
+	set   bool
 }
 
 // Join is the foreign-key table-table join operator (planner.Join of kind
@@ -282,8 +299,14 @@ func (j *Join) leftChange(r *exec.Row) error {
 			j.env.LogRow(r, "Skipping record due to null foreign key ("+j.fk.Expr.String()+")")
 		}
 	}
+	var seq int32
+	next := func() origin { // one per message this change may be answered by
+		o := origin{topic: r.Topic, part: r.Partition, off: r.Offset, seq: seq, set: true}
+		seq++
+		return o
+	}
 	send := func(fk []byte, instr Instruction) error {
-		return j.sendSubscription(subscription{fk: fk, pk: pk, hash: hash, instr: instr, ts: r.Rowtime})
+		return j.sendSubscription(subscription{fk: fk, pk: pk, hash: hash, instr: instr, ts: r.Rowtime, origin: next()})
 	}
 	if oldFK != nil && !bytes.Equal(oldFK, newFK) {
 		instr := DeleteNoPropagate
@@ -308,7 +331,7 @@ func (j *Join) leftChange(r *exec.Row) error {
 	switch {
 	case newFK == nil && j.left && (cur != nil || old != nil):
 		// No foreign key: nothing to subscribe to; answer at once.
-		return j.resolve(response{pk: pk, hash: hash, ts: r.Rowtime})
+		return j.resolve(response{pk: pk, hash: hash, ts: r.Rowtime, origin: next()})
 	case newFK == nil:
 		return nil
 	case old != nil || j.left:
@@ -357,12 +380,12 @@ func (j *Join) receiveSubscription(s subscription) error {
 	}
 	switch s.instr {
 	case DeleteAndPropagate:
-		return j.respond(response{pk: s.pk, hash: s.hash, ts: ts})
+		return j.respond(response{pk: s.pk, hash: s.hash, ts: ts, origin: s.origin})
 	case PropagateNullIfNoValue:
-		return j.respond(response{pk: s.pk, hash: s.hash, right: right, ts: ts})
+		return j.respond(response{pk: s.pk, hash: s.hash, right: right, ts: ts, origin: s.origin})
 	case PropagateOnlyIfValue:
 		if right != nil {
-			return j.respond(response{pk: s.pk, hash: s.hash, right: right, ts: ts})
+			return j.respond(response{pk: s.pk, hash: s.hash, right: right, ts: ts, origin: s.origin})
 		}
 	}
 	return nil
@@ -408,7 +431,8 @@ func (j *Join) rightChange(r *exec.Row) error {
 		var h Hash
 		copy(h[:], v[:16])
 		pk := append([]byte(nil), it.Key()[len(prefix):]...)
-		resps = append(resps, response{pk: pk, hash: &h, right: cur, ts: r.Rowtime})
+		resps = append(resps, response{pk: pk, hash: &h, right: cur, ts: r.Rowtime,
+			origin: origin{topic: r.Topic, part: r.Partition, off: r.Offset, seq: int32(len(resps)), set: true}})
 	}
 	if err := it.Err(); err != nil {
 		return err
@@ -444,15 +468,17 @@ func (j *Join) resolve(rs response) error {
 	if src == nil {
 		src = &exec.Row{}
 	}
+	var row exec.Row
 	if rs.right == nil && (!j.left || cur == nil) {
-		row := exec.Row{Vals: make([]sqltypes.Value, j.layout.Width()), NullValue: true, Rowtime: rs.ts,
-			Partition: src.Partition, Offset: src.Offset, Topic: src.Topic}
+		row = exec.Row{Vals: make([]sqltypes.Value, j.layout.Width()), NullValue: true}
 		copy(row.Vals, keyVals)
-		j.out.Rows = append(j.out.Rows, row)
-		return nil
+	} else {
+		row = j.layout.Row(keyVals, cur, rs.right)
 	}
-	row := j.layout.Row(keyVals, cur, rs.right)
 	row.Rowtime, row.Partition, row.Offset, row.Topic = rs.ts, src.Partition, src.Offset, src.Topic
+	if o := rs.origin; o.set {
+		row.Topic, row.Partition, row.Offset, row.Seq = o.topic, o.part, o.off, o.seq
+	}
 	j.out.Rows = append(j.out.Rows, row)
 	return nil
 }

@@ -2,6 +2,7 @@ package fkjoin
 
 import (
 	"context"
+	"encoding/binary"
 
 	"github.com/rql/rql/exec"
 	"github.com/rql/rql/planner"
@@ -123,14 +124,40 @@ func (j *Join) Responses(ctx context.Context, msgs []Message, out exec.Collector
 	return out.Collect(ctx, &j.out)
 }
 
-// Message layouts (version 1):
+// Message layouts (version 2; version 1, without the origin, is still
+// read):
 //
-//	subscription value: 1 ‖ instruction ‖ hasHash ‖ [hash 16] ‖ left pk
-//	response value:     1 ‖ hasHash ‖ [hash 16] ‖ hasRight ‖ [exec.EncodeRow(right)]
+//	subscription value: 2 ‖ instruction ‖ hasHash ‖ [hash 16] ‖ origin ‖ left pk
+//	response value:     2 ‖ hasHash ‖ [hash 16] ‖ origin ‖ hasRight ‖ [exec.EncodeRow(right)]
+//	origin:             partition 4 ‖ offset 8 ‖ seq 4 ‖ len(topic) 2 ‖ topic
 //
-// The subscription's key is the encoded foreign key, the response's the
-// encoded left primary key; the record timestamp is the message's time.
-const msgVersion = 1
+// (version 1: the same without the origin). The subscription's key is the
+// encoded foreign key, the response's the encoded left primary key; the
+// record timestamp is the message's time; integers are big-endian.
+const (
+	msgVersion1 = 1
+	msgVersion  = 2
+)
+
+func appendOrigin(dst []byte, o origin) []byte {
+	dst = binary.BigEndian.AppendUint32(dst, uint32(o.part))
+	dst = binary.BigEndian.AppendUint64(dst, uint64(o.off))
+	dst = binary.BigEndian.AppendUint32(dst, uint32(o.seq))
+	dst = binary.BigEndian.AppendUint16(dst, uint16(len(o.topic)))
+	return append(dst, o.topic...)
+}
+
+func readOrigin(p []byte) (origin, []byte, bool) {
+	if len(p) < 18 {
+		return origin{}, nil, false
+	}
+	n := int(binary.BigEndian.Uint16(p[16:]))
+	if len(p) < 18+n {
+		return origin{}, nil, false
+	}
+	return origin{part: int32(binary.BigEndian.Uint32(p)), off: int64(binary.BigEndian.Uint64(p[4:])),
+		seq: int32(binary.BigEndian.Uint32(p[12:])), topic: string(p[18 : 18+n]), set: true}, p[18+n:], true
+}
 
 func appendHash(dst []byte, h *Hash) []byte {
 	if h == nil {
@@ -157,24 +184,33 @@ func readHash(p []byte) (*Hash, []byte, bool) {
 func encodeSubscription(s subscription) []byte {
 	v := []byte{msgVersion, byte(s.instr)}
 	v = appendHash(v, s.hash)
+	v = appendOrigin(v, s.origin)
 	return append(v, s.pk...)
 }
 
 func decodeSubscription(m Message) (subscription, error) {
 	p := m.Value
-	if len(p) < 3 || p[0] != msgVersion || p[1] > byte(PropagateOnlyIfValue) {
-		return subscription{}, rqlerr.New(rqlerr.FormatDeserialize, "fkjoin: malformed subscription message")
+	bad := rqlerr.New(rqlerr.FormatDeserialize, "fkjoin: malformed subscription message")
+	if len(p) < 3 || (p[0] != msgVersion && p[0] != msgVersion1) || p[1] > byte(PropagateOnlyIfValue) {
+		return subscription{}, bad
 	}
 	instr := Instruction(p[1])
 	h, rest, ok := readHash(p[2:])
 	if !ok {
-		return subscription{}, rqlerr.New(rqlerr.FormatDeserialize, "fkjoin: malformed subscription message")
+		return subscription{}, bad
 	}
-	return subscription{fk: m.Key, pk: append([]byte(nil), rest...), hash: h, instr: instr, ts: m.Timestamp}, nil
+	var o origin
+	if p[0] == msgVersion {
+		if o, rest, ok = readOrigin(rest); !ok {
+			return subscription{}, bad
+		}
+	}
+	return subscription{fk: m.Key, pk: append([]byte(nil), rest...), hash: h, instr: instr, ts: m.Timestamp, origin: o}, nil
 }
 
 func encodeResponse(r response) ([]byte, error) {
 	v := appendHash([]byte{msgVersion}, r.hash)
+	v = appendOrigin(v, r.origin)
 	if r.right == nil {
 		return append(v, 0), nil
 	}
@@ -184,14 +220,23 @@ func encodeResponse(r response) ([]byte, error) {
 func decodeResponse(m Message) (response, error) {
 	p := m.Value
 	bad := rqlerr.New(rqlerr.FormatDeserialize, "fkjoin: malformed response message")
-	if len(p) < 3 || p[0] != msgVersion {
+	if len(p) < 3 || (p[0] != msgVersion && p[0] != msgVersion1) {
 		return response{}, bad
 	}
 	h, rest, ok := readHash(p[1:])
-	if !ok || len(rest) < 1 {
+	if !ok {
 		return response{}, bad
 	}
-	rs := response{pk: append([]byte(nil), m.Key...), hash: h, ts: m.Timestamp}
+	var o origin
+	if p[0] == msgVersion {
+		if o, rest, ok = readOrigin(rest); !ok {
+			return response{}, bad
+		}
+	}
+	if len(rest) < 1 {
+		return response{}, bad
+	}
+	rs := response{pk: append([]byte(nil), m.Key...), hash: h, ts: m.Timestamp, origin: o}
 	if rest[0] == 1 {
 		row, err := exec.DecodeRow(rest[1:])
 		if err != nil {
