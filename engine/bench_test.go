@@ -18,6 +18,7 @@ import (
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/rql/rql/engine"
+	"github.com/rql/rql/exec/asyncio/loopsvc"
 	"github.com/rql/rql/internal/procs"
 	"github.com/rql/rql/kafka"
 	"github.com/rql/rql/kafka/devbroker"
@@ -53,56 +54,86 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	if v := os.Getenv("RQL_TEST_LOOPSVC"); v != "" {
+		os.Exit(runLoopService(v))
+	}
 	procs.Apply() // the Ps the rql binary runs with, so benchmarks measure it
 	code := m.Run()
 	benchBroker.stop()
+	enrichService.stop()
 	os.Exit(code)
 }
 
-// benchBroker is the child-process broker holding the input, shared by the
-// benchmarks of one run.
-var benchBroker childBroker
+// runLoopService is the child process serving the enrichment benchmarks'
+// loopback HTTP service (loopsvc) with the given latency until SIGTERM.
+func runLoopService(latency string) int {
+	d, err := time.ParseDuration(latency)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	srv, err := loopsvc.Start(d, `{"y": 1}`)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("service url: " + srv.URL)
+	<-ctx.Done()
+	srv.Close()
+	return 0
+}
 
-type childBroker struct {
+// The benchmarks' broker and the enrichment benchmarks' HTTP service run
+// in child processes (this test binary, re-executed), so that the process
+// measured runs rql alone, as beside a remote broker and service: its CPU
+// figures and peak RSS are the engine's, and the Go scheduler that serves
+// the engine's goroutines serves no broker or service goroutine. They
+// still share the machine's cores. Each is started once per run.
+var (
+	benchBroker    = childProc{env: "RQL_TEST_DEVBROKER=1", prefix: "bootstrap servers: "}
+	enrichService  = childProc{env: "RQL_TEST_LOOPSVC=" + enrichBenchLatency.String(), prefix: "service url: "}
+	benchInputOnce sync.Once
+	benchInputErr  error
+)
+
+type childProc struct {
+	env, prefix string // the child's environment variable; the line prefix before its address
+
 	once sync.Once
 	addr string
 	err  error
 	cmd  *exec.Cmd
 }
 
-func (bb *childBroker) stop() {
-	if bb.cmd != nil {
-		_ = bb.cmd.Process.Signal(syscall.SIGTERM)
-		_ = bb.cmd.Wait()
+func (c *childProc) stop() {
+	if c.cmd != nil {
+		_ = c.cmd.Process.Signal(syscall.SIGTERM)
+		_ = c.cmd.Wait()
 	}
 }
 
-// benchSetup starts the broker and produces the input, once.
-func benchSetup(b *testing.B) string {
+// start starts the child once and returns the address it printed.
+func (c *childProc) start(b *testing.B) string {
 	b.Helper()
-	bb := &benchBroker
-	bb.once.Do(func() {
-		// The GC setting `rql run` uses (see cmd/rql/run.go), for the
-		// engine and the raw loop alike.
-		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(engine.DefaultGCPercent)
-		}
+	c.once.Do(func() {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "RQL_TEST_DEVBROKER=1")
+		cmd.Env = append(os.Environ(), c.env)
 		out, err := cmd.StdoutPipe()
 		if err != nil {
-			bb.err = err
+			c.err = err
 			return
 		}
 		cmd.Stderr = os.Stderr
-		if bb.err = cmd.Start(); bb.err != nil {
+		if c.err = cmd.Start(); c.err != nil {
 			return
 		}
-		bb.cmd = cmd
+		c.cmd = cmd
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "bootstrap servers: "); ok {
-				bb.addr = a
+			if a, ok := strings.CutPrefix(sc.Text(), c.prefix); ok {
+				c.addr = a
 				break
 			}
 		}
@@ -110,16 +141,38 @@ func benchSetup(b *testing.B) string {
 			for sc.Scan() {
 			}
 		}()
-		if bb.addr == "" {
-			bb.err = fmt.Errorf("the dev broker printed no address")
-			return
+		if c.addr == "" {
+			c.err = fmt.Errorf("the child process (%s) printed no address", c.env)
 		}
-		bb.err = produceBenchInput(bb.addr)
 	})
-	if bb.err != nil {
-		b.Fatal(bb.err)
+	if c.err != nil {
+		b.Fatal(c.err)
 	}
-	return bb.addr
+	return c.addr
+}
+
+var benchGCOnce sync.Once
+
+// benchGC sets the GC target `rql run` uses (see cmd/rql/run.go) unless
+// GOGC is set, for the engine and the raw loops alike.
+func benchGC() {
+	benchGCOnce.Do(func() {
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(engine.DefaultGCPercent)
+		}
+	})
+}
+
+// benchSetup starts the broker and produces the input, once.
+func benchSetup(b *testing.B) string {
+	b.Helper()
+	addr := benchBroker.start(b)
+	benchGC()
+	benchInputOnce.Do(func() { benchInputErr = produceBenchInput(addr) })
+	if benchInputErr != nil {
+		b.Fatal(benchInputErr)
+	}
+	return addr
 }
 
 // benchValue is a JSON record of about 250 bytes.

@@ -40,7 +40,9 @@ import (
 // baseline (one call at a time per partition: limit = 4 / 0.05 s). The
 // service is loopsvc's minimal HTTP/1.1 server, so that the cores it
 // shares with the runtime go to the enrichment rather than to a net/http
-// server (see exec/asyncio/loopsvc).
+// server (see exec/asyncio/loopsvc). The broker and the service run in
+// child processes (bench_test.go: childProc), as a remote broker and
+// service would; all share the machine's cores.
 //
 //	go test ./engine -run '^$' -bench BenchmarkEngineEnrich -benchtime 1x
 
@@ -111,12 +113,9 @@ func BenchmarkEngineEnrich(b *testing.B) {
 var enrichBenchSeq atomic.Int64
 
 func benchEngineEnrich(b *testing.B, order string, workers int, commit string) {
+	benchGC()
 	maxRate := enrichServiceMax(b)
-	svc, err := loopsvc.Start(enrichBenchLatency, `{"y": 1}`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer svc.Close()
+	svcURL := enrichService.start(b)
 	limit := float64(workers) / enrichBenchLatency.Seconds()
 	clause := fmt.Sprintf("ENRICH USING ASYNC lookup(n) AS y WITH (workers=%d, order='%s', timeout='10s')", workers, order)
 	if order == "sync" {
@@ -128,10 +127,10 @@ func benchEngineEnrich(b *testing.B, order string, workers int, commit string) {
 	n = max(n, 200)
 	keys := max(10*workers, 40)
 
-	br := startBroker(b, 1)
+	addr := benchBroker.start(b)
 	id := enrichBenchSeq.Add(1)
 	in, out := fmt.Sprintf("enrich-in-%d", id), fmt.Sprintf("ENRICH_OUT_%d", id)
-	createTopic(b, br.Addr(), in, enrichBenchParts)
+	createTopic(b, addr, in, enrichBenchParts)
 	mk := func(i int, now time.Time) *kafka.Record {
 		return &kafka.Record{Topic: in, Partition: -1, Key: fmt.Appendf(nil, "k%d", i%keys),
 			Value: fmt.Appendf(nil, `{"N":%d}`, i), Timestamp: now}
@@ -141,17 +140,17 @@ func benchEngineEnrich(b *testing.B, order string, workers int, commit string) {
 	for i := range recs {
 		recs[i] = mk(i, now)
 	}
-	produce(b, br.Addr(), recs)
+	produce(b, addr, recs)
 
 	ctx := context.Background()
-	e := newEngine(b, br.Addr(), nil)
+	e := newEngine(b, addr, nil)
 	sql := fmt.Sprintf(`SET 'auto.offset.reset'='earliest';
 SET 'processing.guarantee'='exactly_once_v2';
 SET 'commit.interval.ms'='100';
 SET 'rql.enrich.commit'='%s';
 CREATE STREAM src (id VARCHAR KEY, n BIGINT) WITH (kafka_topic='%s', value_format='JSON');
 CREATE FUNCTION lookup(n BIGINT) RETURNS BIGINT USING HTTP WITH (url='%s/{n}', method='GET', response_path='y', timeout='10s');
-CREATE STREAM %s AS SELECT id, n, y FROM src %s EMIT CHANGES;`, commit, in, svc.URL, out, clause)
+CREATE STREAM %s AS SELECT id, n, y FROM src %s EMIT CHANGES;`, commit, in, svcURL, out, clause)
 	b.ResetTimer()
 	if _, err := e.Execute(ctx, sql); err != nil {
 		b.Fatal(err)
@@ -165,7 +164,7 @@ CREATE STREAM %s AS SELECT id, n, y FROM src %s EMIT CHANGES;`, commit, in, svc.
 	}
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	r, err := kafka.NewReader(rctx, out, kafka.BootstrapServers(br.Addr()), kafka.FromBeginning(), quiet,
+	r, err := kafka.NewReader(rctx, out, kafka.BootstrapServers(addr), kafka.FromBeginning(), quiet,
 		kafka.MaxPollRecords(10000), kafka.PollWait(5*time.Millisecond))
 	if err != nil {
 		b.Fatal(err)
@@ -201,7 +200,7 @@ CREATE STREAM %s AS SELECT id, n, y FROM src %s EMIT CHANGES;`, commit, in, svc.
 	rate := rps / 2
 	m := max(int(2*rate), 20)
 	go func() {
-		p, err := kafka.NewProducer(kafka.BootstrapServers(br.Addr()), quiet, kafka.Property("linger.ms", "1"),
+		p, err := kafka.NewProducer(kafka.BootstrapServers(addr), quiet, kafka.Property("linger.ms", "1"),
 			kafka.Property("partitioner", "murmur2_random"))
 		if err != nil {
 			return
