@@ -16,8 +16,8 @@ const pollSlice = 20 * time.Millisecond
 // apart, rather than in librdkafka: a goroutine blocked in a cgo call
 // holds its P until the Go runtime's monitor takes it back, and at a
 // thousand short polls a second that starved the goroutines serving the
-// asynchronous calls (1024 enrichment workers: 0.82 → 0.84–0.88 of
-// Little's law limit on 2 cores with 2 Ps).
+// asynchronous calls (1024 enrichment workers, broker and service in the
+// same process, 2 Ps: 0.82 → 0.84–0.88 of Little's law limit on 2 cores).
 const (
 	shortWait  = 2 * time.Millisecond
 	shortSleep = 250 * time.Microsecond

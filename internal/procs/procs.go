@@ -14,9 +14,11 @@ import (
 // C while holding its P until the runtime's system monitor hands the P to
 // another thread, up to 10 ms later when the monitor has backed off; and
 // network readiness is looked at only when a P runs out of work. On a
-// 2-core machine, 1024 enrichment workers on the Kafka runtime ran at
-// 0.82 of Little's law limit with 2 Ps and at 0.93–0.95 with 3 (figures
-// in bench/RESULTS.md and docs/enrichment.md).
+// 2-core machine, 1024 enrichment workers on the Kafka runtime (broker and
+// HTTP service in their own processes) ran at 0.92–0.95 of Little's law
+// limit with 2 Ps and at 0.94–0.96 with 3; with the broker and service
+// goroutines in rql's own process, 0.82 and 0.92–0.95 (figures in
+// bench/RESULTS.md and docs/enrichment.md).
 const Spare = 1
 
 // Apply sets GOMAXPROCS to the runtime's default plus Spare unless the
