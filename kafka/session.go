@@ -75,6 +75,7 @@ type TxnSession struct {
 
 	inTxn      bool
 	rebalanced bool                     // partitions revoked with uncommitted records since the last End
+	rebalances int                      // rebalance callbacks run so far
 	spans      map[TopicPartition]*span // records returned since the last End
 	commitAt   map[TopicPartition]int64 // SetCommitOffset of the open cycle
 	floor      map[TopicPartition]int64 // committed offsets below the position (see SetCommitOffset)
@@ -217,6 +218,7 @@ func (s *TxnSession) nextCycle() {
 // Partitions OnAssigned held (Hold) are assigned like the others, not
 // paused: they are paused at their first record (session_flow.go).
 func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
+	s.rebalances++
 	switch e := ev.(type) {
 	case ck.AssignedPartitions:
 		tps := toTPs(e.Partitions)
@@ -548,8 +550,13 @@ func asFatal(err error) error {
 }
 
 // Close aborts an open transaction, leaves the group (running OnRevoked)
-// and releases both clients. ctx bounds the abort and the producer's
-// flush. It may be called more than once.
+// and releases both clients. ctx bounds the abort, the leave and the
+// producer's flush. It may be called more than once.
+//
+// Close returns within ctx's deadline (RequestTimeout when ctx has none)
+// plus the producer's flush: a consumer whose close does not finish by then
+// is abandoned (its goroutine and librdkafka handle are leaked) and Close
+// returns a KafkaTimeout error.
 func (s *TxnSession) Close(ctx context.Context) error {
 	if s.closed {
 		return nil
@@ -562,27 +569,56 @@ func (s *TxnSession) Close(ctx context.Context) error {
 		first = s.retry(ctx, "aborting a transaction", s.p.AbortTransaction)
 	}
 	s.inTxn = false
-	if s.cfg.instance != "" {
-		// librdkafka sends no LeaveGroup when a static member closes
-		// (KIP-345: a restart should not move partitions), so the group
-		// would wait session.timeout.ms before handing them over;
-		// unsubscribing first makes it leave now. A member that crashes
-		// still rejoins under its instance id without a rebalance.
-		if err := s.c.Unsubscribe(); err != nil && first == nil {
-			first = classify(err, "leaving the group")
-		}
-		// The leave is sent once the revocation ran (inside Poll); Close
-		// would cancel it.
-		for len(s.assigned) > 0 && ctx.Err() == nil {
-			s.c.Poll(int(pollSlice / time.Millisecond))
-		}
-		s.c.Poll(int(pollSlice / time.Millisecond))
+	if err := s.leave(ctx); err != nil && first == nil {
+		first = err
 	}
-	if err := s.c.Close(); err != nil && first == nil {
-		first = classify(err, "closing consumer")
+	if err := s.closeConsumer(s.cfg.reqTO); err != nil && first == nil {
+		first = err
 	}
 	s.p.Flush(s.cfg.timeoutMs(ctx))
 	s.p.Close()
 	s.closed = true
 	return first
+}
+
+// leave unsubscribes and polls until the session holds no partition and a
+// poll brings no event, so that the consumer's close has no rebalance left
+// to run. librdkafka v2.15 can hang forever in rd_kafka_assign when the
+// application applies an assignment or revocation after the consumer began
+// closing and its group handler already ended (confluentinc/librdkafka#4884;
+// seen here when another member's leave started a rebalance just before
+// Close). Leaving first is also what makes a static member
+// (group.instance.id) leave at once: librdkafka sends no LeaveGroup when a
+// static member closes (KIP-345: a restart should not move partitions), so
+// the group would wait session.timeout.ms before handing them over. A
+// member that crashes still rejoins under its instance id without a
+// rebalance. Records polled here are dropped: they are not committed.
+func (s *TxnSession) leave(ctx context.Context) error {
+	if err := s.c.Unsubscribe(); err != nil {
+		return classify(err, "leaving the group")
+	}
+	for ctx.Err() == nil {
+		n := s.rebalances
+		ev := s.c.Poll(int(pollSlice / time.Millisecond))
+		if ev == nil && n == s.rebalances && len(s.assigned) == 0 {
+			return nil
+		}
+	}
+	return rqlerr.Wrap(rqlerr.KafkaRetriable, ctx.Err(), "leaving the group: still assigned %d partition(s)", len(s.assigned))
+}
+
+// closeConsumer closes the consumer, or abandons it when its close does not
+// finish within d (see Close).
+func (s *TxnSession) closeConsumer(d time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- s.c.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return classify(err, "closing consumer")
+		}
+		return nil
+	case <-time.After(d):
+		return rqlerr.New(rqlerr.KafkaRetriable, "closing consumer: librdkafka did not finish in %s; the consumer was abandoned", d)
+	}
 }
