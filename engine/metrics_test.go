@@ -71,10 +71,14 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 	}
 	qs := e.Queries()
 	id, chained, async := qs[0].ID, qs[1].ID, qs[2].ID
-	const n, batches = 200, 10 // 200 records in 2 s; about 4 s of work
-	// Produce once the queries own their partition: records produced
-	// before would all come in the first fetch, processed and committed
-	// in one cycle (no sample sees them waiting).
+	// 20 records every 200 ms (100/s, twice what the synchronous
+	// enrichment processes) from one producer, until a sample saw the lag:
+	// a fixed number of batches could arrive too slowly on a loaded
+	// machine for the query ever to fall behind. Production starts once
+	// the queries own their partition: records produced before would all
+	// come in the first fetch, processed and committed in one cycle (no
+	// sample sees them waiting).
+	const batch = 20
 	waitFor(t, 30*time.Second, "the queries' tasks", func() bool {
 		for _, q := range []string{id, chained, async} {
 			if st, _ := e.Query(q); len(st.Tasks) == 0 {
@@ -83,17 +87,31 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 		}
 		return true
 	})
-	done := make(chan struct{})
+	p, err := kafka.NewProducer(kafka.BootstrapServers(b.Addr()), quiet, kafka.Property("linger.ms", "5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(ctx)
+	stop, done := make(chan struct{}), make(chan int)
 	go func() {
-		defer close(done)
-		for k := range batches {
-			recs := make([]*kafka.Record, n/batches)
+		produced := 0
+		defer func() { done <- produced }()
+		for {
+			recs := make([]*kafka.Record, batch)
 			for j := range recs {
-				i := k*len(recs) + j
+				i := produced + j
 				recs[j] = &kafka.Record{Topic: "lagin", Partition: 0, Key: key(i), Value: fmt.Appendf(nil, `{"N":%d}`, i)}
 			}
-			produce(t, b.Addr(), recs)
-			time.Sleep(200 * time.Millisecond)
+			if err := p.Produce(ctx, recs...); err != nil {
+				t.Error(err)
+				return
+			}
+			produced += batch
+			select {
+			case <-stop:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
 		}
 	}()
 
@@ -107,11 +125,14 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 			break
 		}
 		if time.Now().After(end) {
+			close(stop)
+			<-done
 			st, _ := e.Query(id)
 			t.Fatalf("SHOW QUERIES never reported a lag: last row %v; status %+v", last, st)
 		}
 	}
-	<-done
+	close(stop)
+	n := int64(<-done)
 	// The figures are sampled every second: wait for a sample that saw
 	// every record.
 	for _, q := range []string{id, chained, async} {
@@ -120,7 +141,7 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 			st, _ := e.Query(q)
 			caughtUp := len(st.Lag) == 1 && st.Lag[0].High >= n
 			for _, en := range st.Enrichments {
-				caughtUp = caughtUp && en.Stats.Emitted == n
+				caughtUp = caughtUp && en.Stats.Emitted == uint64(n)
 			}
 			return caughtUp && row["Lag"] == "0" && row["Status"] == "RUNNING:1"
 		})
@@ -145,7 +166,7 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 	}
 
 	st, _ = e.Query(async)
-	if len(st.Enrichments) != 1 || st.Enrichments[0].Name != "slow AS D" || st.Enrichments[0].Stats.Calls < n ||
+	if len(st.Enrichments) != 1 || st.Enrichments[0].Name != "slow AS D" || st.Enrichments[0].Stats.Calls < uint64(n) ||
 		st.Enrichments[0].Stats.LatencyP50 < 20*time.Millisecond {
 		t.Errorf("enrichments = %+v, want slow AS D with >= %d calls of >= 20ms", st.Enrichments, n)
 	}
@@ -157,7 +178,7 @@ CREATE STREAM asyncout AS SELECT id, n, d FROM src
 	for _, r := range res[0].Rows {
 		fields[r[1]] = r[2]
 	}
-	if fields["Query "+async+" consumer lag"] != "0 (lagin/0=0)" || fields["Enrichment slow AS D calls"] != strconv.Itoa(n) {
+	if fields["Query "+async+" consumer lag"] != "0 (lagin/0=0)" || fields["Enrichment slow AS D calls"] != strconv.FormatInt(n, 10) {
 		t.Errorf("DESCRIBE EXTENDED rows lack the runtime figures: %q", res[0].Rows)
 	}
 	res, err = e.Execute(ctx, "EXPLAIN ANALYZE "+async+";")
