@@ -154,6 +154,7 @@ func (q *query) prepareEnrich(ctx context.Context, sub *subTopology, t *task, pa
 	if len(ops) == 0 {
 		return nil
 	}
+	q.hasAsync = true
 	if sub.fromRepartition {
 		// Its records carry their source positions (srcHeader), which
 		// carried-over commit offsets and checkpoints would confuse with

@@ -48,6 +48,16 @@ type query struct {
 	busy  []*task // tasks with records in the fetch being processed
 	fatal error   // from a rebalance callback
 	cycle int64   // records consumed in the open cycle
+	// A query without asynchronous enrichment processes and produces a
+	// fetch (its stage) beside the Poll of the next one (see run): staging
+	// is set while a stage runs, stageCh receives its result, stageErr
+	// keeps the first failure until the run loop takes it (settle). While
+	// staging, out, busy, cycle, the consumed count and the tasks'
+	// processing state belong to the stage.
+	hasAsync bool
+	staging  bool
+	stageCh  chan error
+	stageErr error
 	// reader restores task state and measures changelog ends (created on
 	// first use); stateFailed is set when applying committed state failed:
 	// no checkpoint may be stored after that.
@@ -144,7 +154,10 @@ func (q *query) fail(err error) {
 
 // run is the commit cycle: Begin → Poll → process → Produce … → End,
 // committing every commit interval, until ctx is cancelled (graceful stop)
-// or a fatal error.
+// or a fatal error. Without asynchronous enrichment a fetch is processed
+// and produced (startStage) while the next Poll runs, which takes the
+// librdkafka consume path (≈ half the loop's time) off the processing's
+// critical path; every other step waits for the stage first.
 func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 	defer close(q.done)
 	q.sess = s
@@ -165,11 +178,17 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			if len(q.pending) > 0 {
 				// Tasks whose restore finished join the open cycle
 				// before any of their records is polled (restore.go).
+				if err := q.settle(); err != nil {
+					return err
+				}
 				if err := q.adoptRestored(ctx, s); err != nil {
 					return err
 				}
 			}
-			f, err := s.Poll(ctx)
+			f, err := s.Poll(ctx) // beside the previous fetch's stage
+			if serr := q.settle(); serr != nil {
+				return serr
+			}
 			if err != nil {
 				return err
 			}
@@ -185,32 +204,40 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 			if err := q.glob.follow(ctx); err != nil {
 				return err
 			}
-			if err := q.process(ctx, f.Records); err != nil {
-				return err
-			}
-			asyncBusy, err := q.asyncFlow(s)
-			if err != nil {
-				return err
-			}
-			if len(q.out) > 0 {
-				if err := s.Produce(ctx, q.out...); err != nil {
+			asyncBusy := false
+			if !q.hasAsync {
+				q.startStage(ctx, s, f.Records)
+			} else {
+				if err := q.process(ctx, f.Records); err != nil {
 					return err
 				}
-				q.produced.Add(int64(len(q.out)))
-				clear(q.out)
-				q.out = q.out[:0]
+				if asyncBusy, err = q.asyncFlow(s); err != nil {
+					return err
+				}
+				if err := q.produceOut(ctx, s.Produce); err != nil {
+					return err
+				}
 			}
 			// Commit every interval, and at once when the input is idle
 			// (nothing fetched): no reason to hold results back then.
-			if time.Since(start) >= q.qc.interval || (len(f.Records) == 0 && q.cycle > 0 && !asyncBusy) {
-				inTxn = false
-				if err := q.end(ctx, s, true); err != nil {
+			due := time.Since(start) >= q.qc.interval
+			if due || len(f.Records) == 0 {
+				if err := q.settle(); err != nil {
 					return err
+				}
+				if due || (q.cycle > 0 && !asyncBusy) {
+					inTxn = false
+					if err := q.end(ctx, s, true); err != nil {
+						return err
+					}
 				}
 			}
 			q.sample(ctx, s)
 		}
 	}()
+	if serr := q.settle(); serr != nil && err == nil {
+		err = serr
+	}
 	fctx, cancel := q.finishCtx()
 	defer cancel()
 	graceful := errors.Is(err, context.Canceled) && ctx.Err() != nil
@@ -256,6 +283,7 @@ func (q *query) restoreReader() (*kafka.PartitionReader, error) {
 // dropped and the tasks that processed records rebuild their operators
 // from the committed state.
 func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error {
+	q.awaitStage()
 	if commit {
 		if err := q.asyncCommit(ctx, s); err != nil {
 			return err
@@ -405,6 +433,62 @@ func (q *query) process(ctx context.Context, recs []*kafka.Record) error {
 	return first
 }
 
+// startStage processes recs and produces their outputs on a goroutine,
+// beside the run loop's next Poll (nothing for no records). The run loop
+// settles the stage before it touches the tasks or the session otherwise:
+// after that Poll, before a commit and when it stops; the rebalance
+// callbacks Poll runs wait for it first (awaitStage).
+func (q *query) startStage(ctx context.Context, s *kafka.TxnSession, recs []*kafka.Record) {
+	if len(recs) == 0 {
+		return
+	}
+	if q.stageCh == nil {
+		q.stageCh = make(chan error, 1)
+	}
+	q.staging = true
+	go func() {
+		err := q.process(ctx, recs)
+		if err == nil {
+			err = q.produceOut(ctx, s.ProduceBeside)
+		}
+		q.stageCh <- err
+	}()
+}
+
+// awaitStage waits for the running stage, keeping its error for settle.
+func (q *query) awaitStage() {
+	if !q.staging {
+		return
+	}
+	if err := <-q.stageCh; err != nil && q.stageErr == nil {
+		q.stageErr = err
+	}
+	q.staging = false
+}
+
+// settle waits for the running stage and returns (once) the first error of
+// the stages since the last settle.
+func (q *query) settle() error {
+	q.awaitStage()
+	err := q.stageErr
+	q.stageErr = nil
+	return err
+}
+
+// produceOut produces the outputs of the processed fetch with produce.
+func (q *query) produceOut(ctx context.Context, produce func(context.Context, ...*kafka.Record) error) error {
+	if len(q.out) == 0 {
+		return nil
+	}
+	if err := produce(ctx, q.out...); err != nil {
+		return err
+	}
+	q.produced.Add(int64(len(q.out)))
+	clear(q.out)
+	q.out = q.out[:0]
+	return nil
+}
+
 func taskName(tp kafka.TopicPartition) string {
 	return tp.Topic + "/" + strconv.Itoa(int(tp.Partition))
 }
@@ -413,6 +497,7 @@ func taskName(tp kafka.TopicPartition) string {
 // stateful task restores its state on a goroutine meanwhile, its
 // partition held in the session (restore.go).
 func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
+	q.awaitStage()
 	for _, tp := range parts {
 		if q.topo.joins {
 			q.assignJoin(ctx, tp) // join_start.go
@@ -454,6 +539,7 @@ func (q *query) onAssigned(ctx context.Context, parts []kafka.TopicPartition) {
 
 // onRevoked closes the tasks of revoked partitions (inside Poll or Close).
 func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, lost bool) {
+	q.awaitStage()
 	for _, tp := range parts {
 		if q.topo.joins {
 			q.revokeJoin(ctx, tp) // join_start.go
@@ -471,6 +557,7 @@ func (q *query) onRevoked(ctx context.Context, parts []kafka.TopicPartition, los
 }
 
 func (q *query) closeTasks(ctx context.Context) {
+	q.awaitStage()
 	q.stopRestores()
 	for tp, t := range q.tasks {
 		t.close(ctx)

@@ -329,6 +329,21 @@ func (s *TxnSession) Produce(ctx context.Context, recs ...*Record) error {
 	return nil
 }
 
+// ProduceBeside is Produce for a goroutine other than the session's, while
+// the session's goroutine is inside Poll or not using the session at all
+// (never during Begin, End, Close or another Produce): it adds recs to the
+// open transaction, which the caller guarantees, and reads no session
+// state. Its error goes back to the session's goroutine, which must not End
+// with commit after one.
+func (s *TxnSession) ProduceBeside(ctx context.Context, recs ...*Record) error {
+	for _, r := range recs {
+		if err := produceOne(ctx, s.p, toMessage(r), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // End implements Session.
 func (s *TxnSession) End(ctx context.Context, commit bool) (bool, error) {
 	if err := s.usable(); err != nil {
