@@ -284,6 +284,9 @@ func (q *query) restoreReader() (*kafka.PartitionReader, error) {
 // from the committed state.
 func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error {
 	q.awaitStage()
+	if q.stageErr != nil {
+		commit = false // a fetch of the cycle failed (run settles before End: defensive)
+	}
 	if commit {
 		if err := q.asyncCommit(ctx, s); err != nil {
 			return err
