@@ -58,6 +58,9 @@ type query struct {
 	staging  bool
 	stageCh  chan error
 	stageErr error
+	// cycleFailed: processing or producing a fetch of the open cycle
+	// failed (a stop's cancellation included); the cycle never commits.
+	cycleFailed bool
 	// reader restores task state and measures changelog ends (created on
 	// first use); stateFailed is set when applying committed state failed:
 	// no checkpoint may be stored after that.
@@ -173,7 +176,7 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 				if err := s.Begin(); err != nil {
 					return err
 				}
-				inTxn, start, q.cycle = true, time.Now(), 0
+				inTxn, start, q.cycle, q.cycleFailed = true, time.Now(), 0, false
 			}
 			if len(q.pending) > 0 {
 				// Tasks whose restore finished join the open cycle
@@ -205,16 +208,26 @@ func (q *query) run(ctx context.Context, s *kafka.TxnSession) {
 				return err
 			}
 			asyncBusy := false
-			if !q.hasAsync {
+			switch {
+			case !q.hasAsync && len(f.Records) > 0:
 				q.startStage(ctx, s, f.Records)
-			} else {
+			case !q.hasAsync:
+				// Outputs of the run loop itself (the processing log of a
+				// global table's poison records, global.go).
+				if err := q.produceOut(ctx, s.Produce); err != nil {
+					q.cycleFailed = true
+					return err
+				}
+			default:
 				if err := q.process(ctx, f.Records); err != nil {
+					q.cycleFailed = true
 					return err
 				}
 				if asyncBusy, err = q.asyncFlow(s); err != nil {
 					return err
 				}
 				if err := q.produceOut(ctx, s.Produce); err != nil {
+					q.cycleFailed = true
 					return err
 				}
 			}
@@ -284,8 +297,10 @@ func (q *query) restoreReader() (*kafka.PartitionReader, error) {
 // from the committed state.
 func (q *query) end(ctx context.Context, s *kafka.TxnSession, commit bool) error {
 	q.awaitStage()
-	if q.stageErr != nil {
-		commit = false // a fetch of the cycle failed (run settles before End: defensive)
+	if q.cycleFailed {
+		// A fetch was not wholly processed and produced (its stop's
+		// cancellation included): its offsets must not commit.
+		commit = false
 	}
 	if commit {
 		if err := q.asyncCommit(ctx, s); err != nil {
@@ -463,8 +478,11 @@ func (q *query) awaitStage() {
 	if !q.staging {
 		return
 	}
-	if err := <-q.stageCh; err != nil && q.stageErr == nil {
-		q.stageErr = err
+	if err := <-q.stageCh; err != nil {
+		q.cycleFailed = true
+		if q.stageErr == nil {
+			q.stageErr = err
+		}
 	}
 	q.staging = false
 }

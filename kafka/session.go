@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -85,6 +86,10 @@ type TxnSession struct {
 	cbCtx  context.Context // ctx of the Poll or Close running callbacks
 	fatal  error
 	closed bool
+	// closing is set when the consumer's close begins: the rebalance
+	// callback may then run on closeConsumer's goroutine, even after Close
+	// returned (an abandoned close), and calls no OnAssigned / OnRevoked.
+	closing atomic.Bool
 
 	mu      sync.Mutex
 	failure error // first failed delivery (or fatal error) of the open cycle
@@ -218,6 +223,9 @@ func (s *TxnSession) nextCycle() {
 // Partitions OnAssigned held (Hold) are assigned like the others, not
 // paused: they are paused at their first record (session_flow.go).
 func (s *TxnSession) rebalance(c *ck.Consumer, ev ck.Event) error {
+	if s.closing.Load() {
+		return nil
+	}
 	s.rebalances++
 	switch e := ev.(type) {
 	case ck.AssignedPartitions:
@@ -454,6 +462,13 @@ func (s *TxnSession) commitALO(ctx context.Context) error {
 	if err := s.takeFailure(); err != nil {
 		return err
 	}
+	// The fatal error event can still be on its way from librdkafka's
+	// queue to the events channel behind the mark (confluent-kafka-go's
+	// poller moves it); librdkafka's own fatal state is set before the
+	// failed record leaves the queue Flush drained.
+	if err := s.p.GetFatalError(); err != nil {
+		return asFatal(classify(err, "producer"))
+	}
 	if offs := s.offsets(); len(offs) > 0 {
 		if _, err := s.c.CommitOffsets(offs); err != nil {
 			return classify(err, "committing offsets")
@@ -568,10 +583,12 @@ func asFatal(err error) error {
 // and releases both clients. ctx bounds the abort, the leave and the
 // producer's flush. It may be called more than once.
 //
-// Close returns within ctx's deadline (RequestTimeout when ctx has none)
-// plus the producer's flush: a consumer whose close does not finish by then
-// is abandoned (its goroutine and librdkafka handle are leaked) and Close
-// returns a KafkaTimeout error.
+// Close never blocks forever: after the leave (bounded by ctx), the
+// consumer's close gets RequestTimeout of its own; a consumer whose close
+// does not finish by then is abandoned (its goroutine and librdkafka
+// handle are leaked) and Close returns a KafkaRetriable error. OnAssigned
+// and OnRevoked are not called once the consumer's close began (a
+// revocation left for it is the caller's to clean up, as after a crash).
 func (s *TxnSession) Close(ctx context.Context) error {
 	if s.closed {
 		return nil
@@ -587,6 +604,7 @@ func (s *TxnSession) Close(ctx context.Context) error {
 	if err := s.leave(ctx); err != nil && first == nil {
 		first = err
 	}
+	s.closing.Store(true)
 	if err := s.closeConsumer(s.cfg.reqTO); err != nil && first == nil {
 		first = err
 	}
