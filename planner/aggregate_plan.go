@@ -331,8 +331,9 @@ func nonAggregated(e Expr) []string {
 func (p *stmtPlanner) checkAggregators(aggs []*AggCall, table bool) error {
 	var noUndo []string
 	seen := map[string]bool{}
+	ec := &udf.EvalContext{Props: p.effectiveProps()}
 	for _, c := range aggs {
-		ag, err := udf.NewAggregator(c.Fn, c.Literals, &udf.EvalContext{Props: p.cat.Props}, nil)
+		ag, err := udf.NewAggregator(c.Fn, c.Literals, ec, nil)
 		if err != nil {
 			return asRQL(err, rqlerr.BindFunctionArgs, rqlerr.Pos{})
 		}

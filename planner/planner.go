@@ -29,6 +29,22 @@ func (p *stmtPlanner) prop(name string) string {
 	return p.cat.Props[name]
 }
 
+// effectiveProps returns the statement's properties over the catalog's
+// (the catalog's own map when the statement has none: not to be changed).
+func (p *stmtPlanner) effectiveProps() map[string]string {
+	if len(p.props) == 0 {
+		return p.cat.Props
+	}
+	m := make(map[string]string, len(p.cat.Props)+len(p.props))
+	for k, v := range p.cat.Props {
+		m[k] = v
+	}
+	for k, v := range p.props {
+		m[k] = v
+	}
+	return m
+}
+
 // PlanStatement validates stmt against the catalog and returns its plan.
 // props are per-request property overrides on top of cat.Props (may be
 // nil). Errors are *rqlerr.Error with ksqlDB's messages. PlanStatement does
