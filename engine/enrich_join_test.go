@@ -216,22 +216,7 @@ CREATE STREAM j_any AS SELECT o.pid AS pid, o.qty AS n, p.title, d FROM orders o
 		createTopic(t, addr, n, p)
 	}
 	start := func() *engine.Engine {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		e, err := engine.New(ctx, engine.Options{Bootstrap: addr, StateDir: t.TempDir(), Logger: testLogger(t),
-			Properties: map[string]string{"commit.interval.ms": "50"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			_ = e.Close(ctx) // a second Close does nothing
-		})
-		if _, err := e.Execute(ctx, asyncJoinSQL(svc.URL)+query); err != nil {
-			t.Fatal(err)
-		}
-		return e
+		return startEngineAt(t, addr, "", map[string]string{"commit.interval.ms": "50"}, asyncJoinSQL(svc.URL)+query)
 	}
 	e := start()
 	produce(t, addr, toKafka(products))

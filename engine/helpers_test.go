@@ -42,6 +42,31 @@ func newEngine(t testing.TB, addr string, props map[string]string) *engine.Engin
 	return e
 }
 
+// startEngineAt starts an engine on addr with its state in dir (a fresh
+// one for ""), logging to t, and executes sql; the engine closes at the
+// end of the test unless closed before (a second Close does nothing).
+func startEngineAt(t *testing.T, addr, dir string, props map[string]string, sql string) *engine.Engine {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e, err := engine.New(ctx, engine.Options{Bootstrap: addr, StateDir: dir, Logger: testLogger(t), Properties: props})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_ = e.Close(ctx)
+	})
+	if _, err := e.Execute(ctx, sql); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func createTopic(t testing.TB, addr, name string, parts int) {
 	t.Helper()
 	a, err := kafka.NewAdmin(kafka.BootstrapServers(addr), quiet)

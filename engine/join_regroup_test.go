@@ -157,22 +157,7 @@ func TestJoinRegroupRestore(t *testing.T) {
 	recs := joinRegroupChanges(2000, 2)
 	first, second := recs[:1000], recs[1000:]
 	start := func(dir string) *engine.Engine {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		e, err := engine.New(ctx, engine.Options{Bootstrap: addr, StateDir: dir, Logger: testLogger(t),
-			Properties: map[string]string{"commit.interval.ms": "50"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			_ = e.Close(ctx) // a second Close does nothing
-		})
-		if _, err := e.Execute(ctx, joinRegroupSQL); err != nil {
-			t.Fatal(err)
-		}
-		return e
+		return startEngineAt(t, addr, dir, map[string]string{"commit.interval.ms": "50"}, joinRegroupSQL)
 	}
 	dir1 := t.TempDir()
 	e := start(dir1)

@@ -26,22 +26,7 @@ func TestStopDuringCallCommitsNothingOfItsFetch(t *testing.T) {
 	query := enrichSQL(svc.URL) + `
 CREATE STREAM stopped AS SELECT id, n, d FROM src ENRICH USING dbl(n) AS d EMIT CHANGES;`
 	start := func() *engine.Engine {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		e, err := engine.New(ctx, engine.Options{Bootstrap: addr, StateDir: t.TempDir(), Logger: testLogger(t),
-			Properties: map[string]string{"commit.interval.ms": "100"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			_ = e.Close(ctx) // a second Close does nothing
-		})
-		if _, err := e.Execute(ctx, query); err != nil {
-			t.Fatal(err)
-		}
-		return e
+		return startEngineAt(t, addr, "", map[string]string{"commit.interval.ms": "100"}, query)
 	}
 	e := start()
 	recs := make([]*kafka.Record, n)

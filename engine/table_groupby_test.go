@@ -202,21 +202,7 @@ func TestTableRegroupRestore(t *testing.T) {
 	recs := userChanges(1600, 3)
 	first, second := recs[:800], recs[800:]
 	start := func(dir string) *engine.Engine {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		e, err := engine.New(ctx, engine.Options{Bootstrap: br.Addr(), StateDir: dir, Logger: testLogger(t)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			_ = e.Close(ctx) // a second Close does nothing
-		})
-		if _, err := e.Execute(ctx, regroupSQL); err != nil {
-			t.Fatal(err)
-		}
-		return e
+		return startEngineAt(t, br.Addr(), dir, nil, regroupSQL)
 	}
 	check := func(what string, recs []driver.Record) {
 		t.Helper()
