@@ -327,8 +327,10 @@ func TestCloseStopsHangingCalls(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	t0 := time.Now()
 	op.Close()
-	if el := time.Since(t0); el > time.Second {
-		t.Errorf("Close took %v", el)
+	// The calls' timeout is a minute: Close cancels them rather than
+	// waiting (10 s leaves room for a loaded machine).
+	if el := time.Since(t0); el > 10*time.Second {
+		t.Errorf("Close took %v with calls hanging (timeout 1m)", el)
 	}
 	err := op.Submit(context.Background(), inputs(1, 1, 1, ok)[0], nil)
 	if !errors.Is(err, rqlerr.EnrichClosed) {
