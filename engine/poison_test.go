@@ -87,7 +87,7 @@ CREATE STREAM out AS SELECT id, n + 1 AS m, UCASE(name) AS name FROM src;`); err
 	if len(log) != len(poison) {
 		t.Errorf("processing log has %d entries, want %d", len(log), len(poison))
 	}
-	waitFor(t, 5*time.Second, "the error count", func() bool {
+	waitFor(t, 30*time.Second, "the error count", func() bool {
 		q, _ := e.Query("CSAS_OUT_0")
 		return q.ProcessingErrors == int64(len(poison))
 	})
