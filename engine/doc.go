@@ -37,6 +37,12 @@
 //	Begin → Poll → push records through the tasks → Produce outputs → …
 //	      → End(commit) every commit.interval.ms
 //
+// Without asynchronous enrichment the pushing and producing of a fetch
+// run on a goroutine beside the next Poll (query.go startStage); End, the
+// rebalance callbacks and a stop wait for it, and a cycle in which a
+// fetch was not wholly processed and produced (a stop's cancellation
+// included) aborts instead of committing.
+//
 // Under processing.guarantee=exactly_once_v2 (the default) End sends the
 // consumed offsets with the consumer group metadata to the transaction and
 // commits it (EOS v2), so a member killed at any instant and restarted
