@@ -47,12 +47,20 @@ func newEngine(t testing.TB, addr string, props map[string]string) *engine.Engin
 // end of the test unless closed before (a second Close does nothing).
 func startEngineAt(t *testing.T, addr, dir string, props map[string]string, sql string) *engine.Engine {
 	t.Helper()
-	if dir == "" {
-		dir = t.TempDir()
+	return startEngineWith(t, engine.Options{Bootstrap: addr, StateDir: dir, Properties: props}, sql)
+}
+
+// startEngineWith is startEngineAt with any options (a fresh state
+// directory when opts has none; t's logger).
+func startEngineWith(t *testing.T, opts engine.Options, sql string) *engine.Engine {
+	t.Helper()
+	if opts.StateDir == "" {
+		opts.StateDir = t.TempDir()
 	}
+	opts.Logger = testLogger(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	e, err := engine.New(ctx, engine.Options{Bootstrap: addr, StateDir: dir, Logger: testLogger(t), Properties: props})
+	e, err := engine.New(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,22 +59,8 @@ type mmCase struct {
 // and runs sql on it.
 func mmMember(t *testing.T, addr, sql string) *engine.Engine {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	e, err := engine.New(ctx, engine.Options{Bootstrap: addr, StateDir: t.TempDir(), ServiceID: "mm",
-		Properties: map[string]string{"commit.interval.ms": "50"}, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		_ = e.Close(ctx)
-	})
-	if _, err := e.Execute(ctx, sql); err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return startEngineWith(t, engine.Options{Bootstrap: addr, ServiceID: "mm",
+		Properties: map[string]string{"commit.interval.ms": "50"}}, sql)
 }
 
 // mmStatus returns the status of every query of e by id, failing the test
