@@ -28,9 +28,16 @@ func startBroker(t testing.TB, partitions int) *devbroker.Broker {
 // newEngine starts an engine on addr with a fresh state dir.
 func newEngine(t testing.TB, addr string, props map[string]string) *engine.Engine {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	return openEngine(t, engine.Options{Bootstrap: addr, StateDir: t.TempDir(), Properties: props})
+}
+
+// openEngine starts an engine with opts; it closes at the end of the test
+// unless closed before (a second Close does nothing).
+func openEngine(t testing.TB, opts engine.Options) *engine.Engine {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	e, err := engine.New(ctx, engine.Options{Bootstrap: addr, StateDir: t.TempDir(), Properties: props})
+	e, err := engine.New(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,17 +65,9 @@ func startEngineWith(t *testing.T, opts engine.Options, sql string) *engine.Engi
 		opts.StateDir = t.TempDir()
 	}
 	opts.Logger = testLogger(t)
+	e := openEngine(t, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	e, err := engine.New(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		_ = e.Close(ctx)
-	})
 	if _, err := e.Execute(ctx, sql); err != nil {
 		t.Fatal(err)
 	}
